@@ -1,0 +1,385 @@
+"""PayableDAppFactory on anvil: pricing, creation, runway, payment paths, every error and event."""
+
+from __future__ import annotations
+
+import ape
+import pytest
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+
+from synor.money import ONE, runway_cost
+from tests.conftest import CARTESI_PRICE, TEMPLATE, WEEK
+
+MAX_TIMESTAMP = 2**64 - 1
+
+
+def created_app(project, factory, receipt):
+    return project.Application.at(receipt.events.filter(factory.ApplicationCreated)[0].app)
+
+
+# ------------------------------------------------------------------ deployment
+
+
+def test_constructor_records_immutable_configuration(factory, usdc, payee):
+    assert factory.paymentToken() == usdc.address
+    assert factory.pricePerSecond() == CARTESI_PRICE
+    assert factory.payee() == payee.address
+    assert factory.applicationCount() == 0
+    assert factory.MAX_TIMESTAMP() == MAX_TIMESTAMP
+    assert factory.MAX_PRICE_PER_SECOND() == 2**128 - 1
+
+
+@pytest.mark.parametrize("bad", ["token", "payee"])
+def test_constructor_rejects_zero_addresses(project, deployer, usdc, payee, bad):
+    token = ape.utils.ZERO_ADDRESS if bad == "token" else usdc
+    receiver = ape.utils.ZERO_ADDRESS if bad == "payee" else payee
+    with ape.reverts(project.PayableDAppFactory.PayableDAppFactory_ZeroAddress):
+        project.PayableDAppFactory.deploy(token, CARTESI_PRICE, receiver, sender=deployer)
+
+
+def test_constructor_rejects_zero_and_oversized_prices(project, deployer, usdc, payee):
+    with ape.reverts(project.PayableDAppFactory.PayableDAppFactory_ZeroPrice):
+        project.PayableDAppFactory.deploy(usdc, 0, payee, sender=deployer)
+    with ape.reverts(project.PayableDAppFactory.PayableDAppFactory_PriceTooHigh, pricePerSecond=2**128):
+        project.PayableDAppFactory.deploy(usdc, 2**128, payee, sender=deployer)
+
+
+# ------------------------------------------------------------------ pricing
+
+
+def test_cartesi_example_costs_19_99_per_week_and_39_98_per_two_weeks(factory):
+    one_week, two_weeks = factory.cost(WEEK), factory.cost(2 * WEEK)
+    assert abs(one_week - 19_990_000) <= 1
+    assert abs(two_weeks - 39_980_000) <= 1
+    # Rounded up, never down: the payee is never short-changed.
+    assert one_week * ONE >= WEEK * CARTESI_PRICE
+    assert (one_week - 1) * ONE < WEEK * CARTESI_PRICE
+
+
+def test_cost_matches_the_python_model_and_rounds_up_sub_unit_prices(project, deployer, usdc, payee):
+    tiny = project.PayableDAppFactory.deploy(usdc, ONE // 3, payee, sender=deployer)  # 1/3 unit per second
+    for seconds in (0, 1, 2, 3, 4, 1000, WEEK):
+        assert tiny.cost(seconds) == runway_cost(seconds, ONE // 3)
+    assert tiny.cost(1) == 1  # a third of a unit is still charged one unit, never zero
+
+
+def test_many_small_purchases_never_cost_less_than_one(factory):
+    assert sum(factory.cost(1) for _ in range(60)) >= factory.cost(60)
+    assert factory.cost(1) * WEEK >= factory.cost(WEEK)
+
+
+def test_cost_of_more_than_max_timestamp_reverts_overflow(factory):
+    assert factory.cost(MAX_TIMESTAMP) == runway_cost(MAX_TIMESTAMP, CARTESI_PRICE)
+    with ape.reverts(factory.PayableDAppFactory_Overflow, seconds_=MAX_TIMESTAMP + 1):
+        factory.cost(MAX_TIMESTAMP + 1)
+
+
+def test_seconds_for_is_the_inverse_rounded_down(factory):
+    for amount in (0, 1, 33, 34, 19_990_000, 10**12):
+        seconds = factory.secondsFor(amount)
+        assert factory.cost(seconds) <= amount
+        assert factory.cost(seconds + 1) > amount or seconds == MAX_TIMESTAMP
+    assert factory.secondsFor(2**256 - 1) == MAX_TIMESTAMP
+
+
+# ------------------------------------------------------------------ creation
+
+
+def test_zero_prefund_registers_without_payment_or_node(project, chain, factory, developer, usdc, payee):
+    balance = usdc.balanceOf(developer)
+    receipt = factory.newApplication(developer, TEMPLATE, 0, sender=developer)
+    app = created_app(project, factory, receipt)
+    now = chain.blocks.head.timestamp
+    assert receipt.events.filter(factory.ApplicationCreated) == [
+        factory.ApplicationCreated(app=app.address, owner=developer, templateHash=TEMPLATE, salt=b"\x00" * 32)
+    ]
+    assert receipt.events.filter(factory.FinancialRunway) == [factory.FinancialRunway(app=app.address, until=now)]
+    assert not receipt.events.filter(factory.RunwayPaid)
+    assert factory.isRegistered(app) and not factory.isActive(app)
+    assert factory.runway(app) == now
+    assert usdc.balanceOf(developer) == balance and usdc.balanceOf(payee) == 0
+    assert factory.applicationCount() == 1
+
+
+def test_prefund_pulls_cost_to_payee_and_starts_runway(project, chain, factory, developer, usdc, payee):
+    price = factory.cost(WEEK)
+    usdc.approve(factory, price, sender=developer)
+    balance = usdc.balanceOf(developer)
+    receipt = factory.newApplication(developer, TEMPLATE, WEEK, sender=developer)
+    app = created_app(project, factory, receipt)
+    until = chain.blocks.head.timestamp + WEEK
+    assert factory.runway(app) == until and factory.isActive(app)
+    assert receipt.events.filter(factory.FinancialRunway) == [factory.FinancialRunway(app=app.address, until=until)]
+    assert receipt.events.filter(factory.RunwayPaid) == [
+        factory.RunwayPaid(app=app.address, payer=developer, seconds_=WEEK, amount=price)
+    ]
+    assert usdc.balanceOf(developer) == balance - price
+    assert usdc.balanceOf(payee) == price
+    assert usdc.balanceOf(factory) == 0  # the factory never holds tokens
+
+
+def test_application_records_owner_template_and_factory(app, factory, developer):
+    assert app.owner() == developer.address
+    assert app.templateHash() == TEMPLATE
+    assert app.factory() == factory.address
+
+
+def test_application_ownership_moves_in_two_steps(app, developer, stranger):
+    app.transferOwnership(stranger, sender=developer)
+    assert app.owner() == developer.address and app.pendingOwner() == stranger.address
+    app.acceptOwnership(sender=stranger)
+    assert app.owner() == stranger.address
+
+
+def test_application_cannot_be_initialized_again(app, factory, stranger):
+    with ape.reverts(app.Application_Unauthorized, caller=stranger.address):
+        app.initialize(stranger, sender=stranger)
+
+
+def test_application_implementation_is_locked(project, factory, stranger):
+    implementation = project.Application.at(factory.applicationImplementation())
+    assert implementation.owner() == implementation.address
+    with ape.reverts(implementation.Application_Unauthorized, caller=stranger.address):
+        implementation.initialize(stranger, sender=stranger)
+
+
+def test_salted_address_is_computable_beforehand(project, factory, developer, stranger):
+    salt = b"\x42" * 32
+    predicted = factory.calculateApplicationAddress(developer, stranger, TEMPLATE, salt)
+    receipt = factory.newApplication(stranger, TEMPLATE, 0, salt, sender=developer)
+    assert created_app(project, factory, receipt).address == predicted
+    # The salt is bound to the creator: another creator gets another address.
+    assert factory.calculateApplicationAddress(stranger, stranger, TEMPLATE, salt) != predicted
+
+
+def test_unsalted_creation_uses_the_creation_count(project, factory, developer):
+    predicted = factory.calculateApplicationAddress(developer, developer, TEMPLATE, (0).to_bytes(32, "big"))
+    receipt = factory.newApplication(developer, TEMPLATE, 0, sender=developer)
+    assert created_app(project, factory, receipt).address == predicted
+    second = factory.newApplication(developer, TEMPLATE, 0, sender=developer)
+    assert created_app(project, factory, second).address != predicted
+
+
+def test_same_salt_twice_reverts_and_changes_nothing(factory, developer):
+    salt = b"\x07" * 32
+    factory.newApplication(developer, TEMPLATE, 0, salt, sender=developer)
+    count = factory.applicationCount()
+    with ape.reverts():
+        factory.newApplication(developer, TEMPLATE, 0, salt, sender=developer)
+    assert factory.applicationCount() == count
+
+
+def test_zero_owner_is_rejected(factory, developer):
+    with ape.reverts(factory.PayableDAppFactory_ZeroAddress):
+        factory.newApplication(ape.utils.ZERO_ADDRESS, TEMPLATE, 0, sender=developer)
+
+
+def test_prefund_without_allowance_reverts_payment_failed_and_creates_nothing(factory, developer):
+    with ape.reverts(factory.PayableDAppFactory_PaymentFailed, payer=developer.address, amount=factory.cost(WEEK)):
+        factory.newApplication(developer, TEMPLATE, WEEK, sender=developer)
+    assert factory.applicationCount() == 0
+
+
+# ------------------------------------------------------------------ runway
+
+
+def test_anyone_extends_and_an_active_runway_grows_from_its_end(chain, factory, app, sponsor, usdc, payee):
+    usdc.approve(factory, 2**256 - 1, sender=sponsor)
+    first = factory.extendRunway(app, WEEK, sender=sponsor)
+    until = chain.blocks.head.timestamp + WEEK
+    assert factory.runway(app) == until
+    receipt = factory.extendRunway(app, 2 * WEEK, sender=sponsor)
+    assert factory.runway(app) == until + 2 * WEEK
+    assert receipt.return_value == until + 2 * WEEK
+    assert usdc.balanceOf(payee) == factory.cost(WEEK) + factory.cost(2 * WEEK)
+    assert first.events.filter(factory.RunwayPaid)[0].payer == sponsor.address
+
+
+def test_lapsed_runway_restarts_from_now_and_gaps_are_free(chain, factory, app, sponsor, usdc):
+    usdc.approve(factory, 2**256 - 1, sender=sponsor)
+    factory.extendRunway(app, 3600, sender=sponsor)
+    chain.mine(timestamp=chain.blocks.head.timestamp + 10 * 3600)
+    assert not factory.isActive(app)
+    factory.extendRunway(app, 3600, sender=sponsor)
+    assert factory.runway(app) == chain.blocks.head.timestamp + 3600
+    assert factory.isActive(app)
+
+
+def test_runway_expires_exactly_at_until(chain, factory, app, sponsor, usdc):
+    usdc.approve(factory, 2**256 - 1, sender=sponsor)
+    factory.extendRunway(app, 100, sender=sponsor)
+    until = factory.runway(app)
+    chain.mine(timestamp=until - 1)
+    assert factory.isActive(app)
+    chain.mine(timestamp=until)
+    assert not factory.isActive(app)
+
+
+def test_extend_unknown_application_reverts(factory, sponsor, stranger):
+    with ape.reverts(factory.PayableDAppFactory_UnknownApplication, app=stranger.address):
+        factory.extendRunway(stranger, WEEK, sender=sponsor)
+    assert factory.runway(stranger) == 0 and not factory.isRegistered(stranger)
+
+
+def test_extend_zero_seconds_reverts(factory, app, sponsor):
+    with ape.reverts(factory.PayableDAppFactory_ZeroSeconds):
+        factory.extendRunway(app, 0, sender=sponsor)
+
+
+def test_extend_beyond_max_timestamp_reverts_overflow(factory, app, sponsor, usdc):
+    usdc.approve(factory, 2**256 - 1, sender=sponsor)
+    with ape.reverts(factory.PayableDAppFactory_Overflow, seconds_=MAX_TIMESTAMP + 1):
+        factory.extendRunway(app, MAX_TIMESTAMP + 1, sender=sponsor)
+    with ape.reverts(factory.PayableDAppFactory_Overflow, seconds_=MAX_TIMESTAMP):
+        factory.extendRunway(app, MAX_TIMESTAMP, sender=sponsor)  # now + MAX does not fit
+
+
+def test_extend_without_allowance_or_balance_reverts_payment_failed(factory, app, sponsor, stranger, usdc):
+    before = factory.runway(app)
+    with ape.reverts(factory.PayableDAppFactory_PaymentFailed, payer=sponsor.address, amount=factory.cost(WEEK)):
+        factory.extendRunway(app, WEEK, sender=sponsor)
+    usdc.approve(factory, 2**256 - 1, sender=stranger)  # allowance but no balance
+    with ape.reverts(factory.PayableDAppFactory_PaymentFailed, payer=stranger.address):
+        factory.extendRunway(app, WEEK, sender=stranger)
+    assert factory.runway(app) == before
+
+
+def test_false_returning_token_failure_is_named(project, deployer, payee, developer):
+    weird = project.FalseReturningToken.deploy(sender=deployer)
+    factory = project.PayableDAppFactory.deploy(weird, ONE, payee, sender=deployer)
+    with ape.reverts(factory.PayableDAppFactory_PaymentFailed, payer=developer.address, amount=10):
+        factory.newApplication(developer, TEMPLATE, 10, sender=developer)
+    weird.mint(developer, 10, sender=deployer)
+    weird.approve(factory, 10, sender=developer)
+    factory.newApplication(developer, TEMPLATE, 10, sender=developer)
+    assert weird.balanceOf(payee) == 10
+
+
+def test_max_cost_guard(factory, app, sponsor, usdc):
+    usdc.approve(factory, 2**256 - 1, sender=sponsor)
+    price = factory.cost(WEEK)
+    with ape.reverts(factory.PayableDAppFactory_CostAboveMax, cost=price, maxCost=price - 1):
+        factory.extendRunway(app, WEEK, price - 1, sender=sponsor)
+    receipt = factory.extendRunway(app, WEEK, price, sender=sponsor)
+    assert receipt.events.filter(factory.RunwayPaid)[0].amount == price
+
+
+# ------------------------------------------------------------------ permit
+
+
+def _permit(token, owner_key, owner, spender, value, deadline, nonce):
+    message = {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "Permit": [
+                {"name": "owner", "type": "address"},
+                {"name": "spender", "type": "address"},
+                {"name": "value", "type": "uint256"},
+                {"name": "nonce", "type": "uint256"},
+                {"name": "deadline", "type": "uint256"},
+            ],
+        },
+        "primaryType": "Permit",
+        "domain": {
+            "name": token.name(),
+            "version": "1",
+            "chainId": ape.chain.chain_manager.chain_id,
+            "verifyingContract": token.address,
+        },
+        "message": {
+            "owner": owner,
+            "spender": spender,
+            "value": value,
+            "nonce": nonce,
+            "deadline": deadline,
+        },
+    }
+    signed = Account.sign_message(encode_typed_data(full_message=message), owner_key)
+    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+
+
+def test_extend_with_permit_in_one_transaction(chain, factory, app, usdc, accounts, deployer, payee):
+    payer = accounts[5]
+    usdc.mint(payer, 100 * 10**6, sender=deployer)
+    price = factory.cost(WEEK)
+    deadline = chain.pending_timestamp + 3600
+    v, r, s = _permit(usdc, payer.private_key, payer.address, factory.address, price, deadline, 0)
+    receipt = factory.extendRunwayWithPermit(app, WEEK, price, deadline, v, r, s, sender=payer)
+    assert receipt.events.filter(factory.RunwayPaid)[0].amount == price
+    assert usdc.balanceOf(payee) == price
+    assert usdc.nonces(payer) == 1
+    assert usdc.allowance(payer, factory) == 0
+
+
+def test_front_run_permit_is_tolerated(chain, factory, app, usdc, accounts, deployer, stranger, payee):
+    payer = accounts[6]
+    usdc.mint(payer, 100 * 10**6, sender=deployer)
+    price = factory.cost(WEEK)
+    deadline = chain.pending_timestamp + 3600
+    v, r, s = _permit(usdc, payer.private_key, payer.address, factory.address, price, deadline, 0)
+    usdc.permit(payer, factory, price, deadline, v, r, s, sender=stranger)  # someone used it first
+    receipt = factory.extendRunwayWithPermit(app, WEEK, price, deadline, v, r, s, sender=payer)
+    assert receipt.events.filter(factory.RunwayPaid)[0].payer == payer.address
+    assert usdc.balanceOf(payee) == price
+
+
+def test_bad_permit_without_allowance_reverts_payment_failed(chain, factory, app, usdc, accounts, deployer):
+    payer = accounts[7]
+    usdc.mint(payer, 100 * 10**6, sender=deployer)
+    price = factory.cost(WEEK)
+    deadline = chain.pending_timestamp + 3600
+    v, r, s = _permit(usdc, payer.private_key, payer.address, factory.address, price - 1, deadline, 0)
+    before = factory.runway(app)
+    with ape.reverts(factory.PayableDAppFactory_PaymentFailed, payer=payer.address, amount=price):
+        factory.extendRunwayWithPermit(app, WEEK, price, deadline, v, r, s, sender=payer)
+    assert factory.runway(app) == before and usdc.nonces(payer) == 0
+
+
+# ------------------------------------------------------------------ batch
+
+
+def test_batch_extension_pays_once_for_all(project, chain, factory, developer, sponsor, usdc, payee):
+    apps = [created_app(project, factory, factory.newApplication(developer, TEMPLATE, 0, sender=developer)) for _ in range(3)]
+    seconds = [3600, WEEK, 2 * WEEK]
+    total = sum(factory.cost(t) for t in seconds)
+    usdc.approve(factory, total, sender=sponsor)
+    receipt = factory.extendRunways(apps, seconds, total, sender=sponsor)
+    now = chain.blocks.head.timestamp
+    assert [factory.runway(a) for a in apps] == [now + t for t in seconds]
+    assert receipt.return_value == [now + t for t in seconds]
+    assert len(receipt.events.filter(factory.FinancialRunway)) == 3
+    assert [e.amount for e in receipt.events.filter(factory.RunwayPaid)] == [factory.cost(t) for t in seconds]
+    assert usdc.balanceOf(payee) == total
+
+
+def test_batch_errors_change_nothing(factory, app, sponsor, usdc, stranger):
+    usdc.approve(factory, 2**256 - 1, sender=sponsor)
+    with ape.reverts(factory.PayableDAppFactory_BadBatch):
+        factory.extendRunways([], [], 0, sender=sponsor)
+    with ape.reverts(factory.PayableDAppFactory_BadBatch):
+        factory.extendRunways([app], [1, 2], 10**18, sender=sponsor)
+    with ape.reverts(factory.PayableDAppFactory_UnknownApplication, app=stranger.address):
+        factory.extendRunways([app, stranger], [WEEK, WEEK], 10**18, sender=sponsor)
+    total = 2 * factory.cost(WEEK)
+    with ape.reverts(factory.PayableDAppFactory_CostAboveMax, cost=total, maxCost=total - 1):
+        factory.extendRunways([app, app], [WEEK, WEEK], total - 1, sender=sponsor)
+    assert not factory.isActive(app)  # nothing was bought by any of the failed batches
+
+
+# ------------------------------------------------------------------ 18 decimals
+
+
+def test_eighteen_decimal_token(project, chain, synor_factory, synor, developer, payee):
+    hour_cost = synor_factory.cost(3600)
+    assert hour_cost == runway_cost(3600, synor_factory.pricePerSecond())
+    assert abs(hour_cost - 5 * 10**17) <= 1
+    synor.approve(synor_factory, hour_cost, sender=developer)
+    receipt = synor_factory.newApplication(developer, TEMPLATE, 3600, sender=developer)
+    app = created_app(project, synor_factory, receipt)
+    assert synor_factory.runway(app) == chain.blocks.head.timestamp + 3600
+    assert synor.balanceOf(payee) == hour_cost

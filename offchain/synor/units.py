@@ -19,6 +19,7 @@ DURATION_UNITS: dict[str, int] = {
 """Seconds per duration suffix. ``m`` is minutes; months are not offered (their length varies)."""
 
 _DURATION_PART = re.compile(r"(\d+)([smhdw]?)")
+_DURATION = re.compile(r"(?:\d+[smhdw])+|\d+")
 
 
 class InputError(ValueError):
@@ -28,21 +29,11 @@ class InputError(ValueError):
 def parse_duration(text: str) -> int:
     """Seconds in ``text``: ``604800``, ``1w``, ``3d``, ``12h``, ``90m``, ``45s`` or ``1w2d``."""
     cleaned = text.strip().lower().replace(" ", "")
-    if not cleaned:
-        raise InputError("empty duration: give seconds or a number with a unit, e.g. 1w, 3d, 12h, 90m")
-    position, total = 0, 0
-    while position < len(cleaned):
-        match = _DURATION_PART.match(cleaned, position)
-        if match is None or match.end() == position:
-            raise InputError(
-                f"invalid duration {text!r}: use seconds or a number with a unit s, m, h, d or w (e.g. 1w, 3d)"
-            )
-        number, unit = match.groups()
-        if not unit and match.end() != len(cleaned):
-            raise InputError(f"invalid duration {text!r}: every number but the last needs a unit (e.g. 1w2d)")
-        total += int(number) * DURATION_UNITS[unit or "s"]
-        position = match.end()
-    return total
+    if not _DURATION.fullmatch(cleaned):
+        raise InputError(
+            f"invalid duration {text!r}: use seconds or numbers with a unit s, m, h, d or w (e.g. 1w, 3d, 1w2d)"
+        )
+    return sum(int(number) * DURATION_UNITS[unit or "s"] for number, unit in _DURATION_PART.findall(cleaned))
 
 
 def parse_amount(text: str, decimals: int) -> int:

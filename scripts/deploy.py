@@ -20,17 +20,27 @@ from synor.deployments import DEFAULT_DIRECTORY, save
 @click.command(cls=ConnectedProviderCommand)
 @network_option()
 @account_option()
-@click.option("--price", default=CARTESI_PRICE, show_default=True, help="Runway price in payment tokens per second.")
-@click.option("--payment-token", help="Existing ERC-20 to accept (default: deploy a 6-decimal test stablecoin).")
+@click.option(
+    "--price", default=CARTESI_PRICE, show_default=True, help="Runway price in payment tokens per second."
+)
+@click.option(
+    "--payment-token", help="Existing ERC-20 to accept (default: deploy a 6-decimal test stablecoin)."
+)
 @click.option("--payee", help="Receives runway payments (default: the deployer).")
-@click.option("--out", "directory", default=str(DEFAULT_DIRECTORY), show_default=True, help="Deployment records folder.")
+@click.option(
+    "--out", "directory", default=str(DEFAULT_DIRECTORY), show_default=True, help="Deployment records folder."
+)
 def cli(network, provider, account, price, payment_token, payee, directory):
     """Deploy SynorToken and PayableDAppFactory and record them in deployments/<network>.json."""
     local = provider.network.name == "local"
     if payment_token is None and not local:
-        raise click.UsageError("--payment-token is required outside local networks (the test stablecoin is local only)")
+        raise click.UsageError(
+            "--payment-token is required outside local networks (the test stablecoin is local only)"
+        )
     grants = tuple(a.address for a in accounts.test_accounts[:4]) if local else ()
-    options = StackOptions(price_per_token_second=price, payment_token=payment_token, payee=payee, grant_to=grants)
+    options = StackOptions(
+        price_per_token_second=price, payment_token=payment_token, payee=payee, grant_to=grants
+    )
     record = deploy_stack(project, account, options, provider.network.name, provider.http_uri or provider.uri)
     path = save(record, Path(directory))
     for name, address in record.contracts.items():

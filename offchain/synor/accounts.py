@@ -47,7 +47,9 @@ def resolve(spec: str | None, prompt: Callable[[str], str] | None = None) -> Loc
         try:
             account: LocalAccount = Account.from_key(key)
         except (ValueError, TypeError):
-            raise AccountError("SYNOR_PRIVATE_KEY is not a valid private key (expected 32 bytes of hex)") from None
+            raise AccountError(
+                "SYNOR_PRIVATE_KEY is not a valid private key (expected 32 bytes of hex)"
+            ) from None
         return account
     for prefix in ("dev:", "TEST::"):
         if spec.startswith(prefix):

@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from eth_utils import function_abi_to_4byte_selector
+from eth_utils.abi import function_signature_to_4byte_selector
 
 
 @cache
@@ -27,7 +27,9 @@ def abi(name: str) -> list[dict[str, Any]]:
 def shipped_names() -> list[str]:
     """Names of every shipped contract."""
     folder = resources.files("synor").joinpath("abi")
-    return sorted(entry.name.removesuffix(".json") for entry in folder.iterdir() if entry.name.endswith(".json"))
+    return sorted(
+        entry.name.removesuffix(".json") for entry in folder.iterdir() if entry.name.endswith(".json")
+    )
 
 
 @cache
@@ -37,5 +39,15 @@ def custom_errors() -> dict[bytes, dict[str, Any]]:
     for name in shipped_names():
         for entry in abi(name):
             if entry.get("type") == "error":
-                errors[function_abi_to_4byte_selector(entry)] = entry
+                signature = f"{entry['name']}({','.join(_canonical_type(i) for i in entry['inputs'])})"
+                errors[function_signature_to_4byte_selector(signature)] = entry
     return errors
+
+
+def _canonical_type(parameter: dict[str, Any]) -> str:
+    """The ABI type as it appears in a signature (tuples expanded)."""
+    kind: str = parameter["type"]
+    if kind.startswith("tuple"):
+        inner = ",".join(_canonical_type(component) for component in parameter["components"])
+        return f"({inner}){kind.removeprefix('tuple')}"
+    return kind

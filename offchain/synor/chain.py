@@ -132,7 +132,7 @@ class Chain:
             raise ChainError(f"{what} would fail: {describe_revert(_revert_bytes(error.data))}") from None
         except ContractLogicError as error:
             raise ChainError(f"{what} would fail: {error.message or error}") from None
-        signed = signer.sign_transaction(tx)
+        signed = signer.sign_transaction(dict(tx))  # type: ignore[arg-type]
         with self.console.status(f"{what}: waiting for the transaction to be mined…"):
             tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
             receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)

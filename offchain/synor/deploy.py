@@ -35,10 +35,13 @@ def price_per_second(token_decimals: int, tokens_per_second: str) -> int:
     ``0.000033052248677249`` tokens/s of a 6-decimal token is 33.052248677249 base units/s, i.e.
     ``33052248677249000000``. Exact: the decimal text is scaled, never passed through a float.
     """
-    return parse_rate(tokens_per_second) * 10**token_decimals
+    rate: int = parse_rate(tokens_per_second) * 10**token_decimals
+    return rate
 
 
-def deploy_stack(project: Any, deployer: Any, options: StackOptions, network: str, rpc_url: str) -> Deployment:
+def deploy_stack(
+    project: Any, deployer: Any, options: StackOptions, network: str, rpc_url: str
+) -> Deployment:
     """Deploys token(s) and the factory, and returns the record to save."""
     from ape import chain
 
@@ -52,7 +55,9 @@ def deploy_stack(project: Any, deployer: Any, options: StackOptions, network: st
         token = project.TestStablecoin.at(options.payment_token)
     decimals = int(token.decimals())
     price = price_per_second(decimals, options.price_per_token_second)
-    factory = project.PayableDAppFactory.deploy(token, price, options.payee or deployer.address, sender=deployer)
+    factory = project.PayableDAppFactory.deploy(
+        token, price, options.payee or deployer.address, sender=deployer
+    )
     return Deployment(
         network=network,
         chain_id=int(chain.chain_id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eth_abi import decode
+from eth_abi.abi import decode
 
 from synor.artifacts import custom_errors
 

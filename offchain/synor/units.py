@@ -7,7 +7,7 @@ float, and a value that does not fit the token's decimals exactly is refused rat
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 
 DURATION_UNITS: dict[str, int] = {
     "s": 1,
@@ -19,6 +19,8 @@ DURATION_UNITS: dict[str, int] = {
 """Seconds per duration suffix. ``m`` is minutes; months are not offered (their length varies)."""
 
 _DURATION_PART = re.compile(r"(\d+)([smhdw]?)")
+_MAX_AMOUNT_CHARS = 120
+_EXACT = Context(prec=_MAX_AMOUNT_CHARS + 40, traps=[Inexact, InvalidOperation])
 _DURATION = re.compile(r"(?:\d+[smhdw])+|\d+")
 
 
@@ -39,16 +41,21 @@ def parse_duration(text: str) -> int:
 def parse_amount(text: str, decimals: int) -> int:
     """Base units in a decimal amount such as ``19.99`` for a token with ``decimals`` decimals."""
     cleaned = text.strip().replace("_", "").replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InputError(f"invalid amount {text!r}: write a plain decimal number such as 19.99") from None
-    if not value.is_finite() or value < 0:
-        raise InputError(f"invalid amount {text!r}: it must be a finite number of at least 0")
-    scaled = value.scaleb(decimals)
-    if scaled != scaled.to_integral_value():
-        raise InputError(f"amount {text!r} has more than {decimals} decimals, the token's precision")
-    return int(scaled)
+    if len(cleaned) > _MAX_AMOUNT_CHARS:
+        raise InputError(f"invalid amount {text[:20]!r}…: longer than {_MAX_AMOUNT_CHARS} characters")
+    # Decimal's default context keeps 28 digits and would silently round a larger amount: compute
+    # in an exact context that refuses any rounding instead.
+    with localcontext(_EXACT):
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise InputError(f"invalid amount {text!r}: write a plain decimal number such as 19.99") from None
+        if not value.is_finite() or value < 0:
+            raise InputError(f"invalid amount {text!r}: it must be a finite number of at least 0")
+        scaled = value.scaleb(decimals)
+        if scaled != scaled.to_integral_value():
+            raise InputError(f"amount {text!r} has more than {decimals} decimals, the token's precision")
+        return int(scaled)
 
 
 def parse_rate(text: str) -> int:

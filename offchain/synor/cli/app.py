@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -13,7 +14,14 @@ from synor.chain import ChainError, with_backoff
 from synor.cli.root import Context, SynorGroup
 from synor.runway.client import AppStatus, FactoryClient, Purchase
 from synor.runway.schedule import Action, RunwaySchedule
-from synor.units import InputError, format_amount, format_duration, format_token_rate, parse_amount, parse_duration
+from synor.units import (
+    InputError,
+    format_amount,
+    format_duration,
+    format_token_rate,
+    parse_amount,
+    parse_duration,
+)
 
 pass_context = click.make_pass_decorator(Context)
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -45,7 +53,11 @@ def _client(context: Context) -> FactoryClient:
 
 def _money(amount: int, client: FactoryClient) -> dict[str, Any]:
     token = client.token
-    return {"base_units": str(amount), "amount": format_amount(amount, token.decimals), "symbol": token.symbol}
+    return {
+        "base_units": str(amount),
+        "amount": format_amount(amount, token.decimals),
+        "symbol": token.symbol,
+    }
 
 
 def _max_cost(text: str | None, client: FactoryClient) -> int | None:
@@ -106,7 +118,13 @@ def cost(context: Context, duration: int, as_json: bool) -> None:
     client = _client(context)
     amount = client.cost(duration)
     if as_json:
-        context.emit_json({"seconds": duration, "cost": _money(amount, client), "price_per_second": str(client.price_per_second)})
+        context.emit_json(
+            {
+                "seconds": duration,
+                "cost": _money(amount, client),
+                "price_per_second": str(client.price_per_second),
+            }
+        )
         return
     token = client.token
     context.out.print(
@@ -118,8 +136,20 @@ def cost(context: Context, duration: int, as_json: bool) -> None:
 
 @app.command()
 @click.option("--owner", help="Owner of the new application (default: the signer).")
-@click.option("--template", "template_hash", default="0x" + "00" * 32, show_default=True, help="Machine template hash (32 bytes hex).")
-@click.option("--prefund", default="0", callback=_duration, show_default=True, help="Runway to prepay (0 registers without running a node).")
+@click.option(
+    "--template",
+    "template_hash",
+    default="0x" + "00" * 32,
+    show_default=True,
+    help="Machine template hash (32 bytes hex).",
+)
+@click.option(
+    "--prefund",
+    default="0",
+    callback=_duration,
+    show_default=True,
+    help="Runway to prepay (0 registers without running a node).",
+)
 @click.option("--max-cost", help="Refuse to pay more than this many tokens (e.g. 20).")
 @click.option("--salt", help="CREATE2 salt (32 bytes hex) for a predictable address; random if omitted.")
 @account_option
@@ -140,7 +170,9 @@ def create(
     salt_bytes = _template(salt) if salt else None
     signer = _signer(account)
     client = _client(context)
-    purchase = client.create(signer, owner or signer.address, template, prefund, _max_cost(max_cost, client), salt_bytes)
+    purchase = client.create(
+        signer, owner or signer.address, template, prefund, _max_cost(max_cost, client), salt_bytes
+    )
     if as_json:
         context.emit_json(_purchase_json(purchase, client))
         return
@@ -163,7 +195,14 @@ def create(
 @account_option
 @json_option
 @pass_context
-def extend(context: Context, app_address: str, duration: int, max_cost: str | None, account: str | None, as_json: bool) -> None:
+def extend(
+    context: Context,
+    app_address: str,
+    duration: int,
+    max_cost: str | None,
+    account: str | None,
+    as_json: bool,
+) -> None:
     """Buy DURATION more runway for APP (anyone may pay for any application)."""
     signer = _signer(account)
     client = _client(context)
@@ -192,9 +231,13 @@ def status(context: Context, app_address: str, as_json: bool) -> None:
     context.out.print(f"  owner     {state.owner}")
     context.out.print(f"  template  {state.template_hash}")
     if state.active:
-        context.out.print(f"  runway    until {_when(state.until)} ([green]active[/green], {format_duration(state.remaining)} left)")
+        context.out.print(
+            f"  runway    until {_when(state.until)} ([green]active[/green], {format_duration(state.remaining)} left)"
+        )
     else:
-        context.out.print(f"  runway    ended {_when(state.until)} ([red]inactive[/red]: no node should run it)")
+        context.out.print(
+            f"  runway    ended {_when(state.until)} ([red]inactive[/red]: no node should run it)"
+        )
 
 
 @app.command(name="list")
@@ -205,10 +248,18 @@ def list_apps(context: Context, owner: str | None, as_json: bool) -> None:
     """Every application of the factory, with its runway."""
     client = _client(context)
     now = context.chain.now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in client.applications(owner):
         until = int(client.factory.functions.runway(record.app).call())
-        rows.append({"app": record.app, "owner": record.owner, "template_hash": record.template_hash, "until": until, "active": until > now})
+        rows.append(
+            {
+                "app": record.app,
+                "owner": record.owner,
+                "template_hash": record.template_hash,
+                "until": until,
+                "active": until > now,
+            }
+        )
     if as_json:
         context.emit_json({"now": now, "applications": rows})
         return
@@ -217,7 +268,11 @@ def list_apps(context: Context, owner: str | None, as_json: bool) -> None:
         table.add_column(column)
     for row in rows:
         remaining = row["until"] - now
-        state = f"[green]active[/green], {format_duration(remaining)} left" if row["active"] else "[red]inactive[/red]"
+        state = (
+            f"[green]active[/green], {format_duration(remaining)} left"
+            if row["active"]
+            else "[red]inactive[/red]"
+        )
         table.add_row(row["app"], row["owner"], _when(row["until"]), state)
     context.out.print(table)
 
@@ -225,7 +280,9 @@ def list_apps(context: Context, owner: str | None, as_json: bool) -> None:
 @app.command()
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 @click.option("--once", is_flag=True, help="Print what must run now and exit.")
-@click.option("--polls", type=click.IntRange(min=1), help="Stop after this many polls (default: run until interrupted).")
+@click.option(
+    "--polls", type=click.IntRange(min=1), help="Stop after this many polls (default: run until interrupted)."
+)
 @json_option
 @pass_context
 def watch(context: Context, interval: float, once: bool, polls: int | None, as_json: bool) -> None:
@@ -234,15 +291,19 @@ def watch(context: Context, interval: float, once: bool, polls: int | None, as_j
     w3 = context.chain.w3
     schedule = RunwaySchedule()
     next_block = context.chain.deployment.start_block
-    log = lambda message: context.err.print(f"[yellow]{message}[/yellow]")  # noqa: E731
+
+    def log(message: str) -> None:
+        context.err.print(f"[yellow]{message}[/yellow]")
+
     count = 0
     try:
         while True:
             head = with_backoff(lambda: w3.eth.block_number, "reading the chain head", log)
             if head >= next_block:
-                for app_address, until, _ in with_backoff(
-                    lambda: client.runway_events(next_block, head), "reading runway events", log
-                ):
+                events = with_backoff(
+                    functools.partial(client.runway_events, next_block, head), "reading runway events", log
+                )
+                for app_address, until, _ in events:
                     schedule.record(app_address, until)
                 next_block = head + 1
             now = with_backoff(context.chain.now, "reading the chain time", log)
@@ -252,7 +313,9 @@ def watch(context: Context, interval: float, once: bool, polls: int | None, as_j
                 return
             for change in changes:
                 if as_json:
-                    context.emit_json({"action": change.action.value, "app": change.app, "until": change.until, "now": now})
+                    context.emit_json(
+                        {"action": change.action.value, "app": change.app, "until": change.until, "now": now}
+                    )
                 elif change.action is Action.START:
                     context.out.print(
                         f"[green]START[/green] {change.app}: paid until {_when(change.until)} ({format_duration(change.until - now)} left)"
@@ -272,7 +335,9 @@ def watch(context: Context, interval: float, once: bool, polls: int | None, as_j
 def _print_schedule(context: Context, schedule: RunwaySchedule, now: int, as_json: bool) -> None:
     active = schedule.active(now)
     if as_json:
-        context.emit_json({"now": now, "running": [{"app": app_address, "until": until} for app_address, until in active]})
+        context.emit_json(
+            {"now": now, "running": [{"app": app_address, "until": until} for app_address, until in active]}
+        )
         return
     if not active:
         context.out.print("no application has runway: no node needs to run")

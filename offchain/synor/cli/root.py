@@ -27,7 +27,9 @@ class Context:
     network: str
     rpc_url: str | None
     deployments: Path
-    out: Console = field(default_factory=lambda: Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200))
+    out: Console = field(
+        default_factory=lambda: Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    )
     err: Console = field(default_factory=lambda: Console(stderr=True))
     _chain: Chain | None = None
 

@@ -89,7 +89,9 @@ class FactoryClient:
     @cached_property
     def token(self) -> TokenInfo:
         contract = self.token_contract
-        return TokenInfo(contract.address, contract.functions.symbol().call(), contract.functions.decimals().call())
+        return TokenInfo(
+            contract.address, contract.functions.symbol().call(), contract.functions.decimals().call()
+        )
 
     @cached_property
     def price_per_second(self) -> int:
@@ -111,7 +113,9 @@ class FactoryClient:
     def status(self, app: str) -> AppStatus:
         address = _checksum(app)
         if not self.is_registered(address):
-            raise ChainError(f"{app} is not an application of factory {self.factory.address}: check the address")
+            raise ChainError(
+                f"{app} is not an application of factory {self.factory.address}: check the address"
+            )
         application = self.chain.contract("Application", address)
         return AppStatus(
             app=address,
@@ -144,13 +148,19 @@ class FactoryClient:
         ]
 
     def _logs(
-        self, event: Any, argument_filters: dict[str, Any] | None, start: int | None = None, end: int | None = None
+        self,
+        event: Any,
+        argument_filters: dict[str, Any] | None,
+        start: int | None = None,
+        end: int | None = None,
     ) -> Iterator[Any]:
         first = self.chain.deployment.start_block if start is None else start
         last = self.chain.w3.eth.block_number if end is None else end
         for chunk_start in range(first, last + 1, LOG_CHUNK):
             chunk_end = min(chunk_start + LOG_CHUNK - 1, last)
-            yield from event.get_logs(from_block=chunk_start, to_block=chunk_end, argument_filters=argument_filters)
+            yield from event.get_logs(
+                from_block=chunk_start, to_block=chunk_end, argument_filters=argument_filters
+            )
 
     # ------------------------------------------------------------------ writes
 
@@ -173,13 +183,17 @@ class FactoryClient:
         receipt = self.chain.send(signer, call, "creating the application")
         created = self.factory.events.ApplicationCreated().process_receipt(receipt, errors=DISCARD)
         app = created[0]["args"]["app"]
-        return Purchase(app, prefund_seconds, cost, int(self.factory.functions.runway(app).call()), _hash(receipt))
+        return Purchase(
+            app, prefund_seconds, cost, int(self.factory.functions.runway(app).call()), _hash(receipt)
+        )
 
     def extend(self, signer: LocalAccount, app: str, seconds: int, max_cost: int | None = None) -> Purchase:
         """Buys ``seconds`` of runway for ``app``, paid by ``signer`` (a permit when the token has one)."""
         address = _checksum(app)
         if not self.is_registered(address):
-            raise ChainError(f"{app} is not an application of factory {self.factory.address}: check the address")
+            raise ChainError(
+                f"{app} is not an application of factory {self.factory.address}: check the address"
+            )
         cost = self.cost(seconds)
         self._check_affordable(signer.address, cost, max_cost)
         limit = cost if max_cost is None else max_cost
@@ -193,12 +207,20 @@ class FactoryClient:
             call = self.factory.functions.extendRunway(address, seconds, limit)
         receipt = self.chain.send(signer, call, "extending the runway")
         paid = self.factory.events.RunwayPaid().process_receipt(receipt, errors=DISCARD)[0]["args"]
-        return Purchase(address, seconds, int(paid["amount"]), int(self.factory.functions.runway(address).call()), _hash(receipt))
+        return Purchase(
+            address,
+            seconds,
+            int(paid["amount"]),
+            int(self.factory.functions.runway(address).call()),
+            _hash(receipt),
+        )
 
     def _check_affordable(self, payer: str, cost: int, max_cost: int | None) -> None:
         token = self.token
         if max_cost is not None and cost > max_cost:
-            raise ChainError(f"this costs {_units(cost, token)}, more than --max-cost {_units(max_cost, token)}")
+            raise ChainError(
+                f"this costs {_units(cost, token)}, more than --max-cost {_units(max_cost, token)}"
+            )
         balance = int(self.token_contract.functions.balanceOf(payer).call())
         if balance < cost:
             raise ChainError(
@@ -233,7 +255,12 @@ class FactoryClient:
                 "Permit": PERMIT_TYPES,
             },
             "primaryType": "Permit",
-            "domain": {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying_contract},
+            "domain": {
+                "name": name,
+                "version": version,
+                "chainId": chain_id,
+                "verifyingContract": verifying_contract,
+            },
             "message": {
                 "owner": signer.address,
                 "spender": self.factory.address,

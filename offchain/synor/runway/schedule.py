@@ -6,10 +6,10 @@ Pure: feed it events and the chain's time, read back what to start and stop. No 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     START = "start"
     STOP = "stop"
 

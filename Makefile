@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test test-contracts test-forge test-python lint demo bench gas-snapshot abi clean
+.PHONY: setup test test-ape test-forge lint demo bench gas-snapshot abi clean
 
 setup:
 	@bash tools/setup.sh
@@ -22,8 +22,8 @@ test-forge:
 	$(BIN)/forge test
 
 lint:
-	$(BIN)/ruff check offchain tests scripts
-	$(BIN)/ruff format --check offchain tests scripts
+	$(BIN)/ruff check offchain tests scripts bench tools
+	$(BIN)/ruff format --check offchain tests scripts bench tools
 	$(BIN)/mypy
 
 demo: setup
@@ -31,10 +31,6 @@ demo: setup
 
 bench: setup
 	$(BIN)/python -m bench
-
-## Regenerates .gas-snapshot (forge) after a contract change; review and commit it.
-gas-snapshot: setup
-	$(BIN)/forge snapshot --snap .gas-snapshot
 
 ## Refreshes the ABIs shipped inside the Python package from the compiled contracts.
 abi: setup

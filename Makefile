@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test test-ape test-forge lint demo bench gas-snapshot abi clean
+.PHONY: setup test test-ape test-forge lint demo bench abi clean
 
 setup:
 	@bash tools/setup.sh
@@ -15,7 +15,7 @@ test: setup lint
 
 ## Contract, CLI and off-chain tests on anvil (ape starts its own anvil on 127.0.0.1:8545).
 test-ape:
-	$(BIN)/ape test tests/ -p no:cacheprovider
+	$(BIN)/ape test tests/
 
 ## Fuzz and invariant tests of the money math (forge, offline, through the solc-js wrapper).
 test-forge:

@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test test-ape test-forge lint demo bench abi clean
+.PHONY: setup test test-ape test-forge lint slither demo bench abi clean
 
 setup:
 	@bash tools/setup.sh
 
 test: setup lint
 	$(MAKE) --no-print-directory test-forge
+	$(MAKE) --no-print-directory slither
 	$(MAKE) --no-print-directory test-ape
 
 ## Contract, CLI and off-chain tests on anvil (ape starts its own anvil on 127.0.0.1:8545).
@@ -25,6 +26,16 @@ lint:
 	$(BIN)/ruff check offchain tests scripts bench tools
 	$(BIN)/ruff format --check offchain tests scripts bench tools
 	$(BIN)/mypy
+
+## Static analysis: fails on any finding of medium severity or above (justified ones are annotated in place).
+SLITHER := .venv-slither/bin/slither
+$(SLITHER):
+	python3 -m venv .venv-slither
+	.venv-slither/bin/pip install --quiet "slither-analyzer==0.11.6" "crytic-compile==0.4.2"
+
+slither: setup $(SLITHER)
+	$(SLITHER) . --compile-force-framework foundry --foundry-out-directory .forge/out \
+		--filter-paths "node_modules|tests/|contracts/test/" --exclude-informational --exclude-low --fail-medium
 
 demo: setup
 	$(BIN)/python scripts/demo.py

@@ -54,7 +54,27 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
         app, WEEK, factory.cost(WEEK), deadline, v, r, s, sender=permit_payer
     )
 
+    application = project.Application.at(app)
+    handover = application.transferOwnership(sponsor, sender=developer)
+    accepted = application.acceptOwnership(sender=sponsor)
+
+    # Views cost gas when a contract calls them: measured as a call's gas (estimate, minus the 21,000 base).
+    salt = b"\x00" * 32
+    views = {
+        "cost": factory.cost.estimate_gas_cost(WEEK, sender=deployer),
+        "secondsFor": factory.secondsFor.estimate_gas_cost(10**9, sender=deployer),
+        "runway": factory.runway.estimate_gas_cost(app, sender=deployer),
+        "isActive": factory.isActive.estimate_gas_cost(app, sender=deployer),
+        "isRegistered": factory.isRegistered.estimate_gas_cost(app, sender=deployer),
+        "calculateApplicationAddress": factory.calculateApplicationAddress.estimate_gas_cost(
+            developer, developer, TEMPLATE, salt, sender=deployer
+        ),
+    }
+
     return {
+        **{f"gas.factory.view.{name}": gas(value - 21_000) for name, value in views.items()},
+        "gas.application.transferOwnership": gas(handover.gas_used),
+        "gas.application.acceptOwnership": gas(accepted.gas_used),
         "gas.factory.newApplication": gas(prefunded.gas_used),
         "gas.factory.newApplication.zero_prefund": gas(registered.gas_used),
         "gas.factory.extendRunway": gas(extension.gas_used),

@@ -103,6 +103,8 @@ def walkthrough() -> int:
         f"A local chain (anvil) is running at {RPC}. Deploy the SYNOR token, a 6-decimal test USDC and the "
         "PayableDAppFactory priced like Cartesi's example: 0.000033052248677249 USDC per second."
     )
+    with console.status("compiling the contracts (first run only)…"):
+        subprocess.run([str(BIN / "ape"), "compile"], cwd=ROOT, capture_output=True, check=True)
     deploy = f"ape run deploy --network ethereum:local:foundry --account TEST::0 --payee {PAYEE}"
     console.print(f"[dim]$[/dim] [bold]{deploy}[/bold]")
     deployed = subprocess.run(

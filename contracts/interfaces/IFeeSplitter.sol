@@ -164,6 +164,9 @@ interface IFeeSplitter {
     /// @notice A slippage bound above `MAX_SLIPPAGE_BPS`.
     error FeeSplitter_SlippageOutOfRange(uint256 bps);
 
+    /// @notice The treasury, community pool and staking contract cannot be operators or validators.
+    error FeeSplitter_ReservedRecipient(address account);
+
     /// @notice Accepted revenue cannot be recovered: it belongs to its recipients.
     error FeeSplitter_CannotRecoverRevenue(address token);
 
@@ -259,7 +262,7 @@ interface IFeeSplitter {
 
     // ------------------------------------------------------------------ revenue out
 
-    /// @notice Pays the caller everything it has earned in `token`.
+    /// @notice Pays the caller everything it has earned in `token` (zero for a token never accepted).
     /// @return amount What was paid (zero is not an error).
     function claim(address token) external returns (uint256 amount);
 
@@ -284,6 +287,7 @@ interface IFeeSplitter {
     // ------------------------------------------------------------------ administration
 
     /// @notice Sets `operator`'s weight in the operator set, settling its earnings first. Weight manager only.
+    /// @dev Reverts `FeeSplitter_ReservedRecipient` for the treasury, community pool or staking contract.
     function setOperatorWeight(address operator, uint256 weight) external;
 
     /// @notice Sets `validator`'s weight in the validator set, settling its earnings first. Weight manager only.

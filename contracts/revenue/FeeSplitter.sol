@@ -469,19 +469,21 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         emit ServiceRevenueSplit(token, payer, operator, amount, operators, treasuryShare, burnShare);
     }
 
+    /// @dev A token never accepted has an empty ledger, so claiming it pays nothing. The treasury and the
+    /// community pool cannot be set members (`_setWeight`), so their claims skip the member lookups.
     function _claim(address token, address to) private returns (uint256 amount) {
-        if (!_config[token].accepted) revert FeeSplitter_TokenNotAccepted(token);
         address account = msg.sender;
         Ledger storage l = _ledgers[token];
-        if (account == _treasury) {
-            uint128 due = l.treasuryAccrued - l.treasuryPaid;
-            l.treasuryPaid += due;
-            amount += due;
-        }
-        if (account == _communityPool) {
-            uint128 due = l.communityAccrued - l.communityPaid;
-            l.communityPaid += due;
-            amount += due;
+        if (account == _treasury || account == _communityPool) {
+            uint128 due;
+            if (account == _treasury) {
+                due = l.treasuryAccrued - l.treasuryPaid;
+                l.treasuryPaid += due;
+            } else {
+                due = l.communityAccrued - l.communityPaid;
+                l.communityPaid += due;
+            }
+            return _pay(l, token, account, to, due);
         }
         Account storage acct = _accounts[token][account];
         uint256 owed = acct.owed;
@@ -493,12 +495,20 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
             acct.owed = 0;
             acct.claimed += owed128;
             l.membersPaid += owed128;
-            amount += owed;
         }
+        return _pay(l, token, account, to, owed);
+    }
+
+    function _pay(Ledger storage l, address token, address account, address to, uint256 amount)
+        private
+        returns (uint256)
+    {
         if (amount == 0) return 0;
+        // amount is part of what was accounted, < 2^128.
         l.accounted -= uint128(amount);
         emit Claimed(token, account, to, amount);
         IERC20(token).safeTransfer(to, amount);
+        return amount;
     }
 
     /// @dev Credits the pool's new accrual to its accumulator; queued while the pool has no weight.
@@ -539,6 +549,9 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
     /// @dev Settles `member` in every accepted token at its old weight, then changes the weight.
     function _setWeight(Pool storage pool, address member, uint256 weight, bool operators) private {
         if (member == address(0)) revert FeeSplitter_ZeroAddress();
+        if (member == _treasury || member == _communityPool || member == _staking) {
+            revert FeeSplitter_ReservedRecipient(member);
+        }
         uint256 count = _acceptedTokens.length;
         for (uint256 i; i < count; ++i) {
             address token = _acceptedTokens[i];

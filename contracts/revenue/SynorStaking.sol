@@ -22,16 +22,20 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     uint256 public constant MAX_REWARD_TOKENS = 8;
 
     struct Reward {
+        // slot 0, packed: read together by every sync and claim. reserve <= the token's balance < 2^128.
+        uint128 reserve; // credited to stakers and not yet paid, including the carried dust
         bool listed;
+        // slot 1
         uint256 perToken; // reward per staked base unit, scaled by 1e36
+        // slot 2
         uint256 carry; // remainder of the last division, in (base units * 1e36), carried to the next sync
-        uint256 reserve; // credited to stakers and not yet paid, including the carried dust
     }
 
     struct AccountReward {
         uint256 perTokenPaid; // the accumulator when this account was last settled
-        uint256 owed; // settled and unpaid
-        uint256 claimed; // paid so far
+        // one slot, packed: both are bounded by the rewards credited, < 2^128.
+        uint128 owed; // settled and unpaid
+        uint128 claimed; // paid so far
     }
 
     /// @dev Packed in one slot: an amount that cannot exceed SYNOR's supply (< 2^128) and a timestamp.
@@ -212,15 +216,18 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     // ------------------------------------------------------------------ internals
 
     function _claim(address token, address to) private returns (uint256 amount) {
-        if (!_rewards[token].listed) revert SynorStaking_NotRewardToken(token);
+        Reward storage r = _rewards[token];
+        if (!r.listed) revert SynorStaking_NotRewardToken(token);
         _sync(token);
-        _settle(token, msg.sender);
         AccountReward storage a = _accountRewards[token][msg.sender];
-        amount = a.owed;
+        uint256 perToken = r.perToken;
+        amount = a.owed + Math.mulDiv(_stakes[msg.sender], perToken - a.perTokenPaid, _PRECISION);
+        a.perTokenPaid = perToken;
         if (amount == 0) return 0;
+        // amount <= reserve < 2^128: what an account earned never exceeds what was credited.
         a.owed = 0;
-        a.claimed += amount;
-        _rewards[token].reserve -= amount;
+        a.claimed += uint128(amount);
+        r.reserve -= uint128(amount);
         emit RewardClaimed(token, msg.sender, to, amount);
         IERC20(token).safeTransfer(to, amount);
     }
@@ -236,7 +243,7 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         uint256 numerator = amount * _PRECISION + r.carry;
         r.perToken += numerator / total;
         r.carry = numerator % total;
-        r.reserve += amount;
+        r.reserve += SafeCast.toUint128(amount);
         emit RewardsSynced(token, amount);
     }
 
@@ -245,7 +252,8 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         uint256 perToken = _rewards[token].perToken;
         uint256 paid = a.perTokenPaid;
         if (perToken == paid) return;
-        a.owed += Math.mulDiv(_stakes[account], perToken - paid, _PRECISION);
+        // Bounded by the reserve credited, < 2^128.
+        a.owed += uint128(Math.mulDiv(_stakes[account], perToken - paid, _PRECISION));
         a.perTokenPaid = perToken;
     }
 

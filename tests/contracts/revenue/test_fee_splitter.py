@@ -319,10 +319,23 @@ def test_claim_to_sends_elsewhere_and_rejects_zero(splitter, usdc, sponsor, trea
     assert receipt.events.filter(splitter.Claimed)[0].to == stranger.address
 
 
-def test_claim_of_unknown_token_reverts(project, splitter, stranger):
+def test_claim_of_a_token_never_accepted_pays_nothing(project, splitter, stranger, treasury):
     other = project.TestStablecoin.deploy("Other", "OTH", 18, sender=stranger)
-    with ape.reverts(splitter.FeeSplitter_TokenNotAccepted, token=other.address):
-        splitter.claim(other, sender=stranger)
+    other.mint(splitter, 10**18, sender=stranger)  # stray tokens belong to nobody until recovered
+    for account in (stranger, treasury):
+        receipt = splitter.claim(other, sender=account)
+        assert receipt.return_value == 0
+        assert not receipt.events.filter(splitter.Claimed)
+    assert other.balanceOf(splitter) == 10**18
+
+
+@pytest.mark.parametrize("who", ["treasury", "community", "staking"])
+def test_fixed_recipients_cannot_join_a_weighted_set(splitter, deployer, treasury, community, staking, who):
+    account = {"treasury": treasury, "community": community, "staking": staking}[who]
+    with ape.reverts(splitter.FeeSplitter_ReservedRecipient, account=account.address):
+        splitter.setOperatorWeight(account, 1, sender=deployer)
+    with ape.reverts(splitter.FeeSplitter_ReservedRecipient, account=account.address):
+        splitter.setValidatorWeight(account, 1, sender=deployer)
 
 
 def test_a_blacklisted_recipient_blocks_nobody_else(

@@ -121,7 +121,9 @@ def pair(uniswap_factory, deployer, usdc, synor):
     return contract
 
 
-def deploy_splitter(project, deployer, synor_token, treasury_account, community_account, staking_contract, **overrides):
+def deploy_splitter(
+    project, deployer, synor_token, treasury_account, community_account, staking_contract, **overrides
+):
     args = {
         "synor": synor_token,
         "treasury": treasury_account,

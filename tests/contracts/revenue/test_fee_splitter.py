@@ -71,10 +71,14 @@ def test_constructor_records_schedules_recipients_and_roles(
     assert splitter.hasRole(splitter.WEIGHT_MANAGER_ROLE(), deployer)
 
 
-def test_constructor_emits_synor_accepted_and_slippage(project, deployer, synor, treasury, community, staking):
+def test_constructor_emits_synor_accepted_and_slippage(
+    project, deployer, synor, treasury, community, staking
+):
     contract = deploy_splitter(project, deployer, synor, treasury, community, staking)
     receipt = contract.creation_metadata.receipt
-    assert receipt.events.filter(contract.TokenAccepted) == [contract.TokenAccepted(token=synor.address, pair=ZERO)]
+    assert receipt.events.filter(contract.TokenAccepted) == [
+        contract.TokenAccepted(token=synor.address, pair=ZERO)
+    ]
     assert receipt.events.filter(contract.MaxSlippageSet) == [contract.MaxSlippageSet(bps=MAX_SLIPPAGE_BPS)]
 
 
@@ -577,15 +581,21 @@ def test_accept_token_and_its_guards(project, splitter, usdc, synor, pair, deplo
     ]
     assert splitter.isAccepted(other)
     for i in range(5):
-        splitter.acceptToken(project.TestStablecoin.deploy(f"T{i}", f"T{i}", 18, sender=deployer), ZERO, sender=deployer)
+        splitter.acceptToken(
+            project.TestStablecoin.deploy(f"T{i}", f"T{i}", 18, sender=deployer), ZERO, sender=deployer
+        )
     assert len(splitter.acceptedTokens()) == 8
     with ape.reverts(splitter.FeeSplitter_TooManyTokens):
-        splitter.acceptToken(project.TestStablecoin.deploy("T9", "T9", 18, sender=deployer), ZERO, sender=deployer)
+        splitter.acceptToken(
+            project.TestStablecoin.deploy("T9", "T9", 18, sender=deployer), ZERO, sender=deployer
+        )
 
 
 def test_set_buy_back_pair(project, splitter, usdc, synor, pair, deployer, stranger):
     receipt = splitter.setBuyBackPair(usdc, ZERO, sender=deployer)
-    assert receipt.events.filter(splitter.BuyBackPairSet) == [splitter.BuyBackPairSet(token=usdc.address, pair=ZERO)]
+    assert receipt.events.filter(splitter.BuyBackPairSet) == [
+        splitter.BuyBackPairSet(token=usdc.address, pair=ZERO)
+    ]
     splitter.setBuyBackPair(usdc, pair, sender=deployer)
     assert splitter.buyBackPair(usdc) == pair.address
     with ape.reverts(splitter.FeeSplitter_BadPair, token=synor.address, pair=pair.address):

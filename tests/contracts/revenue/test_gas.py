@@ -32,7 +32,9 @@ def record(name: str, receipt) -> int:
     return execution
 
 
-def test_routing_a_held_payment_costs_at_most_25k_execution_gas(splitter, usdc, sponsor, operator_a, deployer):
+def test_routing_a_held_payment_costs_at_most_25k_execution_gas(
+    splitter, usdc, sponsor, operator_a, deployer
+):
     splitter.setOperatorWeight(operator_a, 1, sender=deployer)
     usdc.transfer(splitter, 100 * USDC, sender=sponsor)
     splitter.split(usdc, sender=sponsor)  # first split: slots go zero -> non-zero

@@ -44,7 +44,9 @@ def test_constructor_rejects_zero_token(project, accounts, deployer):
 def test_stake_moves_synor_and_emits(staking, synor, funded):
     staker_a, _ = funded
     receipt = staking.stake(100 * SYNOR, sender=staker_a)
-    assert receipt.events.filter(staking.Staked) == [staking.Staked(account=staker_a.address, amount=100 * SYNOR)]
+    assert receipt.events.filter(staking.Staked) == [
+        staking.Staked(account=staker_a.address, amount=100 * SYNOR)
+    ]
     assert staking.stakeOf(staker_a) == 100 * SYNOR
     assert staking.totalStaked() == 100 * SYNOR
     assert synor.balanceOf(staking) == 100 * SYNOR
@@ -59,7 +61,9 @@ def test_rewards_are_shared_pro_rata_in_o1(staking, usdc, sponsor, funded, stran
     usdc.transfer(staking, 1_000 * USDC, sender=sponsor)
     assert staking.unsynced(usdc) == 1_000 * USDC
     receipt = staking.sync(usdc, sender=stranger)
-    assert receipt.events.filter(staking.RewardsSynced) == [staking.RewardsSynced(token=usdc.address, amount=1_000 * USDC)]
+    assert receipt.events.filter(staking.RewardsSynced) == [
+        staking.RewardsSynced(token=usdc.address, amount=1_000 * USDC)
+    ]
     expected = Accumulator().fold(1_000 * USDC, 400 * SYNOR)
     assert staking.rewardPerToken(usdc) == expected.per_weight
     assert staking.rewardReserve(usdc) == 1_000 * USDC
@@ -67,7 +71,9 @@ def test_rewards_are_shared_pro_rata_in_o1(staking, usdc, sponsor, funded, stran
     receipt = staking.claim(usdc, sender=staker_a)
     assert receipt.return_value == 250 * USDC
     assert receipt.events.filter(staking.RewardClaimed) == [
-        staking.RewardClaimed(token=usdc.address, account=staker_a.address, to=staker_a.address, amount=250 * USDC)
+        staking.RewardClaimed(
+            token=usdc.address, account=staker_a.address, to=staker_a.address, amount=250 * USDC
+        )
     ]
     assert staking.claim(usdc, sender=staker_b).return_value == 750 * USDC
     assert staking.claimed(usdc, staker_b) == 750 * USDC
@@ -82,7 +88,9 @@ def test_earned_counts_rewards_not_yet_synced_and_claim_syncs(staking, usdc, spo
     assert staking.claim(usdc, sender=staker_a).return_value == 7 * USDC
 
 
-def test_rewards_arriving_while_nobody_stakes_go_to_the_next_stakers(staking, usdc, sponsor, funded, stranger):
+def test_rewards_arriving_while_nobody_stakes_go_to_the_next_stakers(
+    staking, usdc, sponsor, funded, stranger
+):
     staker_a, _ = funded
     usdc.transfer(staking, 500 * USDC, sender=sponsor)
     assert staking.sync(usdc, sender=stranger).return_value == 0  # queued, not stranded
@@ -138,7 +146,9 @@ def test_request_unstake_stops_earning_and_cools_down(staking, synor, usdc, spon
     chain.pending_timestamp = unlock
     before = synor.balanceOf(staker_a)
     receipt = staking.withdraw(sender=staker_a)
-    assert receipt.events.filter(staking.Withdrawn) == [staking.Withdrawn(account=staker_a.address, amount=100 * SYNOR)]
+    assert receipt.events.filter(staking.Withdrawn) == [
+        staking.Withdrawn(account=staker_a.address, amount=100 * SYNOR)
+    ]
     assert synor.balanceOf(staker_a) - before == 100 * SYNOR
     assert staking.cooling(staker_a) == (0, 0)
     assert staking.totalCooling() == 0
@@ -188,12 +198,18 @@ def test_add_reward_token_and_its_guards(project, staking, usdc, deployer, stran
     receipt = staking.addRewardToken(other, sender=deployer)
     assert receipt.events.filter(staking.RewardTokenAdded) == [staking.RewardTokenAdded(token=other.address)]
     for i in range(5):
-        staking.addRewardToken(project.TestStablecoin.deploy(f"R{i}", f"R{i}", 18, sender=deployer), sender=deployer)
+        staking.addRewardToken(
+            project.TestStablecoin.deploy(f"R{i}", f"R{i}", 18, sender=deployer), sender=deployer
+        )
     with ape.reverts(staking.SynorStaking_TooManyRewardTokens):
-        staking.addRewardToken(project.TestStablecoin.deploy("R9", "R9", 18, sender=deployer), sender=deployer)
+        staking.addRewardToken(
+            project.TestStablecoin.deploy("R9", "R9", 18, sender=deployer), sender=deployer
+        )
 
 
-def test_transaction_fees_flow_from_the_splitter_to_stakers(splitter, staking, usdc, sponsor, funded, stranger):
+def test_transaction_fees_flow_from_the_splitter_to_stakers(
+    splitter, staking, usdc, sponsor, funded, stranger
+):
     staker_a, staker_b = funded
     staking.stake(1 * SYNOR, sender=staker_a)
     staking.stake(1 * SYNOR, sender=staker_b)

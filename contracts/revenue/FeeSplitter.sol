@@ -585,6 +585,8 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         view
         returns (uint256 reserveIn, uint256 reserveOut)
     {
+        // The third value (last update time) is for TWAPs; the swap only needs the reserves.
+        // slither-disable-next-line unused-return
         (uint112 r0, uint112 r1,) = pair.getReserves();
         (reserveIn, reserveOut) = tokenIsToken0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
     }

@@ -238,6 +238,8 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         uint256 total = _totalStaked;
         if (total == 0) return 0;
         amount = unsynced(token);
+        // A donation can only raise the balance, and a zero skip is just a cheaper no-op: not exploitable.
+        // slither-disable-next-line incorrect-equality
         if (amount == 0) return 0;
         Reward storage r = _rewards[token];
         uint256 numerator = amount * _PRECISION + r.carry;
@@ -251,6 +253,8 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         AccountReward storage a = _accountRewards[token][account];
         uint256 perToken = _rewards[token].perToken;
         uint256 paid = a.perTokenPaid;
+        // Skipping when already settled saves writes; the accumulator only grows, so == is exact.
+        // slither-disable-next-line incorrect-equality
         if (perToken == paid) return;
         // Bounded by the reserve credited, < 2^128.
         a.owed += uint128(Math.mulDiv(_stakes[account], perToken - paid, _PRECISION));

@@ -643,3 +643,40 @@ def test_seed_schedules_match_the_python_mirror():
         SEED_TRANSACTION.community_bps,
         SEED_TRANSACTION.validators_bps,
     ) == TX_SHARES
+
+
+# ------------------------------------------------------------------ reentrancy
+
+
+@pytest.mark.parametrize("reenter", ["split", "claim", "releaseToStaking"])
+def test_a_token_calling_back_during_a_payout_cannot_reenter(
+    project, deployer, synor, treasury, community, staking, stranger, reenter
+):
+    token = project.CallbackToken.deploy(sender=deployer)
+    contract = deploy_splitter(project, deployer, synor, treasury, community, staking)
+    contract.acceptToken(token, ZERO, sender=deployer)
+    token.mint(contract, 1_000, sender=deployer)
+    contract.split(token, sender=stranger)
+    token.mint(contract, 500, sender=deployer)  # unsplit revenue a reentrant split would double-count
+    data = getattr(contract, reenter).encode_input(token)
+    token.setHook(contract, data, sender=deployer)
+    with ape.reverts(contract.ReentrancyGuardReentrantCall):
+        contract.claim(token, sender=treasury)
+    token.setHook(ZERO, b"", sender=deployer)
+    assert contract.claim(token, sender=treasury).return_value == 200
+    assert contract.split(token, sender=stranger).return_value == 500
+    assert_books_balance(contract, token)
+
+
+def test_staking_refuses_reentrancy_too(project, deployer, staking, stranger, staker_a, synor):
+    token = project.CallbackToken.deploy(sender=deployer)
+    staking.addRewardToken(token, sender=deployer)
+    synor.transfer(staker_a, 10, sender=deployer)
+    synor.approve(staking, 10, sender=staker_a)
+    staking.stake(10, sender=staker_a)
+    token.mint(staking, 100, sender=deployer)
+    token.setHook(staking, staking.sync.encode_input(token), sender=deployer)
+    with ape.reverts(staking.ReentrancyGuardReentrantCall):
+        staking.claim(token, sender=staker_a)
+    token.setHook(ZERO, b"", sender=deployer)
+    assert staking.claim(token, sender=staker_a).return_value == 100

@@ -164,7 +164,7 @@ interface IFeeSplitter {
     /// @notice A slippage bound above `MAX_SLIPPAGE_BPS`.
     error FeeSplitter_SlippageOutOfRange(uint256 bps);
 
-    /// @notice The treasury, community pool and staking contract cannot be operators or validators.
+    /// @notice The treasury, community pool, staking contract and splitter cannot be operators or validators.
     error FeeSplitter_ReservedRecipient(address account);
 
     /// @notice Accepted revenue cannot be recovered: it belongs to its recipients.
@@ -255,6 +255,8 @@ interface IFeeSplitter {
 
     /// @notice Pulls `amount` of `token` from the caller (approve first) and splits it as service
     /// revenue earned by `operator` (zero: the weighted operator set).
+    /// @dev Reverts `FeeSplitter_ReservedRecipient` when `operator` is the treasury, community pool,
+    /// staking contract or the splitter itself: their credit could never be claimed.
     function distribute(address token, uint256 amount, address operator) external;
 
     /// @notice Pulls `amount` of `token` from the caller (approve first) and splits it as transaction fees.

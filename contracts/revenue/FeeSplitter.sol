@@ -295,6 +295,7 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
 
     /// @inheritdoc IFeeSplitter
     function distribute(address token, uint256 amount, address operator) external nonReentrant {
+        if (operator != address(0)) _checkMember(operator);
         _splitService(token, msg.sender, operator, _pull(token, amount));
     }
 
@@ -549,9 +550,7 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
     /// @dev Settles `member` in every accepted token at its old weight, then changes the weight.
     function _setWeight(Pool storage pool, address member, uint256 weight, bool operators) private {
         if (member == address(0)) revert FeeSplitter_ZeroAddress();
-        if (member == _treasury || member == _communityPool || member == _staking) {
-            revert FeeSplitter_ReservedRecipient(member);
-        }
+        _checkMember(member);
         uint256 count = _acceptedTokens.length;
         for (uint256 i; i < count; ++i) {
             address token = _acceptedTokens[i];
@@ -562,6 +561,15 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         }
         pool.totalWeight = pool.totalWeight - pool.weight[member] + weight;
         pool.weight[member] = weight;
+    }
+
+    /// @dev Operators and validators are paid through `claim`'s member path, which the treasury and the
+    /// community pool never take, and which the staking contract and this contract never call: crediting
+    /// any of them as a member would strand the credit.
+    function _checkMember(address member) private view {
+        if (member == _treasury || member == _communityPool || member == _staking || member == address(this)) {
+            revert FeeSplitter_ReservedRecipient(member);
+        }
     }
 
     function _accept(address token, address pair) private {

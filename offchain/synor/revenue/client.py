@@ -9,10 +9,13 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractCustomError, ContractLogicError
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from synor.chain import Chain
+from synor.chain import Chain, ChainError
+from synor.errors import describe_revert
 from synor.revenue.settle import Step, StepKind, TokenState
 
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -32,6 +35,10 @@ BOOK_FIELDS = (
     "burned",
 )
 """``IFeeSplitter.Book``'s fields, in ABI order."""
+
+GAS_HEADROOM_PERCENT = 130
+"""Gas limit = estimate x 1.3. A Uniswap V2 swap in a later block than the pair's last update also writes
+the pair's price accumulators, which an estimate made in the same second does not pay for."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +98,6 @@ class RevenueClient:
         for token in self.tokens():
             if text.lower() in (token.symbol.lower(), token.address.lower()):
                 return token
-        from synor.chain import ChainError
-
         symbols = ", ".join(t.symbol for t in self.tokens())
         raise ChainError(f"{text!r} is not a token the splitter accepts (accepted: {symbols})")
 
@@ -146,27 +151,50 @@ class RevenueClient:
     # ------------------------------------------------------------------ writes
 
     def claim(self, signer: LocalAccount, token: str) -> Sent:
-        receipt = self.chain.send(signer, self.splitter.functions.claim(_cs(token)), "claiming")
+        receipt = self._send(signer, self.splitter.functions.claim(_cs(token)), "claiming")
         events = self.splitter.events.Claimed().process_receipt(receipt, errors=DISCARD)
         return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
 
     def claim_staking(self, signer: LocalAccount, token: str) -> Sent:
-        receipt = self.chain.send(
-            signer, self.staking.functions.claim(_cs(token)), "claiming staking rewards"
-        )
+        receipt = self._send(signer, self.staking.functions.claim(_cs(token)), "claiming staking rewards")
         events = self.staking.events.RewardClaimed().process_receipt(receipt, errors=DISCARD)
         return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
 
     def split(self, signer: LocalAccount, token: str) -> Sent:
-        receipt = self.chain.send(signer, self.splitter.functions.split(_cs(token)), "splitting")
+        receipt = self._send(signer, self.splitter.functions.split(_cs(token)), "splitting")
         events = self.splitter.events.ServiceRevenueSplit().process_receipt(receipt, errors=DISCARD)
         return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
 
     def buyback(self, signer: LocalAccount, token: str, amount: int, min_out: int) -> Sent:
         call = self.splitter.functions.buyBack(_cs(token), amount, min_out)
-        receipt = self.chain.send(signer, call, "buying back SYNOR")
+        receipt = self._send(signer, call, "buying back SYNOR")
         events = self.splitter.events.BoughtBackAndBurned().process_receipt(receipt, errors=DISCARD)
         return Sent(sum(int(e["args"]["synorBurned"]) for e in events), _hash(receipt))
+
+    def _send(self, signer: LocalAccount, call: ContractFunction, what: str) -> TxReceipt:
+        """As ``Chain.send``, with gas headroom (see ``GAS_HEADROOM_PERCENT``)."""
+        try:
+            estimate = call.estimate_gas({"from": signer.address})
+        except ContractCustomError as error:
+            raise ChainError(f"{what} would fail: {describe_revert(_revert_bytes(error.data))}") from None
+        except ContractLogicError as error:
+            raise ChainError(f"{what} would fail: {error.message or error}") from None
+        w3 = self.chain.w3
+        tx = call.build_transaction(
+            {
+                "from": signer.address,
+                "nonce": w3.eth.get_transaction_count(signer.address, "pending"),
+                "chainId": self.chain.deployment.chain_id,
+                "gas": estimate * GAS_HEADROOM_PERCENT // 100,
+            }
+        )
+        signed = signer.sign_transaction(dict(tx))  # type: ignore[arg-type]
+        with self.chain.console.status(f"{what}: waiting for the transaction to be mined…"):
+            tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
+            receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
+        if receipt["status"] != 1:
+            raise ChainError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
+        return receipt
 
     def execute(self, signer: LocalAccount, step: Step) -> Sent:
         """Sends one planned settlement step."""
@@ -176,16 +204,16 @@ class RevenueClient:
         if step.kind is StepKind.BUYBACK:
             return self.buyback(signer, token, step.amount, step.min_out)
         if step.kind is StepKind.RELEASE:
-            receipt = self.chain.send(signer, self.splitter.functions.releaseToStaking(token), "releasing")
+            receipt = self._send(signer, self.splitter.functions.releaseToStaking(token), "releasing")
             events: Any = self.splitter.events.StakerRewardsReleased().process_receipt(
                 receipt, errors=DISCARD
             )
             return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
         if step.kind is StepKind.SYNC:
-            receipt = self.chain.send(signer, self.staking.functions.sync(token), "syncing staking rewards")
+            receipt = self._send(signer, self.staking.functions.sync(token), "syncing staking rewards")
             events = self.staking.events.RewardsSynced().process_receipt(receipt, errors=DISCARD)
             return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
-        receipt = self.chain.send(signer, self.splitter.functions.burn(), "burning SYNOR")
+        receipt = self._send(signer, self.splitter.functions.burn(), "burning SYNOR")
         events = self.splitter.events.Burned().process_receipt(receipt, errors=DISCARD)
         return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
 
@@ -211,6 +239,14 @@ PAIR_ABI: list[dict[str, Any]] = [
     },
 ]
 """The two Uniswap V2 pair reads the keeper needs (the pair is third-party; its ABI is not shipped)."""
+
+
+def _revert_bytes(data: Any) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        return bytes.fromhex(data.removeprefix("0x"))
+    return b""
 
 
 def _cs(address: str) -> str:

@@ -340,6 +340,15 @@ def test_fixed_recipients_cannot_join_a_weighted_set(splitter, deployer, treasur
         splitter.setOperatorWeight(account, 1, sender=deployer)
     with ape.reverts(splitter.FeeSplitter_ReservedRecipient, account=account.address):
         splitter.setValidatorWeight(account, 1, sender=deployer)
+    with ape.reverts(splitter.FeeSplitter_ReservedRecipient, account=account.address):
+        splitter.distribute(splitter.synor(), 1, account, sender=deployer)
+
+
+def test_the_splitter_itself_cannot_be_credited(splitter, deployer):
+    with ape.reverts(splitter.FeeSplitter_ReservedRecipient, account=splitter.address):
+        splitter.setOperatorWeight(splitter, 1, sender=deployer)
+    with ape.reverts(splitter.FeeSplitter_ReservedRecipient, account=splitter.address):
+        splitter.distribute(splitter.synor(), 1, splitter, sender=deployer)
 
 
 def test_a_blacklisted_recipient_blocks_nobody_else(

@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 HOST, PORT = "127.0.0.1", 8545
 RPC = f"http://{HOST}:{PORT}"
-PAYEE = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"  # anvil's dev:9, which holds no test USDC
 console = Console(soft_wrap=True)
 
 
@@ -73,6 +72,78 @@ def balance_of(token: str, holder: str) -> int:
     )
 
 
+def send(account_index: int, contract: str, address: str, function: str, *args: object) -> None:
+    """Sends one transaction from a development account (for the steps the CLI has no verb for)."""
+    from web3 import Web3
+
+    from synor.accounts import dev_account
+    from synor.artifacts import abi
+
+    w3 = Web3(Web3.HTTPProvider(RPC))
+    signer = dev_account(account_index)
+    call = getattr(
+        w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi(contract)).functions, function
+    )
+    tx = call(*args).build_transaction(
+        {"from": signer.address, "nonce": w3.eth.get_transaction_count(signer.address)}
+    )
+    receipt = w3.eth.wait_for_transaction_receipt(
+        w3.eth.send_raw_transaction(signer.sign_transaction(tx).raw_transaction)
+    )
+    if receipt["status"] != 1:
+        raise SystemExit(f"demo step failed: {contract}.{function}")
+
+
+def synor_supply(synor: str) -> int:
+    from web3 import Web3
+
+    from synor.artifacts import abi
+
+    w3 = Web3(Web3.HTTPProvider(RPC))
+    return int(
+        w3.eth.contract(address=Web3.to_checksum_address(synor), abi=abi("SynorToken"))
+        .functions.totalSupply()
+        .call()
+    )
+
+
+def revenue_walkthrough(record: dict[str, dict[str, str]]) -> None:
+    contracts = record["contracts"]
+    synor, staking, splitter = contracts["synor"], contracts["staking"], contracts["splitter"]
+    console.print(Rule("where the money goes"))
+    say(
+        "Transaction fees follow their own schedule: 10% burn, 60% stakers, 20% community pool, 10% validators. "
+        "dev:3 stakes 100,000 SYNOR, and the chain's fee collector (dev:0) hands the splitter 1,000 SYNOR of fees."
+    )
+    stake = 100_000 * 10**18
+    send(3, "SynorToken", synor, "approve", staking, stake)
+    send(3, "SynorStaking", staking, "stake", stake)
+    fees = 1_000 * 10**18
+    send(0, "SynorToken", synor, "approve", splitter, fees)
+    send(0, "FeeSplitter", splitter, "distributeTransactionFees", synor, fees)
+    supply_before = synor_supply(synor)
+
+    say(
+        "A node operator's settlement keeper splits what arrived by plain transfer (70% operators, 20% treasury, "
+        "10% burn), hands the stakers their share, burns the SYNOR burn share, and buys SYNOR with the USDC burn "
+        "share through a real Uniswap V2 pool, then burns it. It is idempotent: a second run finds nothing to do."
+    )
+    run("synor keeper settle --once --account dev:0")
+    run("synor keeper settle --once --account dev:0")
+    run("synor fees status")
+
+    say("Everyone pulls their own share; nobody can block anybody else's payout.")
+    run("synor fees claim USDC --account dev:4")
+    run("synor fees claim USDC --account dev:5")
+    run("synor fees claim USDC --account dev:6")
+    run("synor fees claim SYNOR --staking --account dev:3")
+    burned = supply_before - synor_supply(synor)
+    say(
+        f"SYNOR supply fell by {format_amount(burned, 18, 'SYNOR')}: 100 SYNOR of transaction fees burned directly, "
+        "plus the SYNOR bought back with the USDC burn share."
+    )
+
+
 def main() -> int:
     if port_in_use():
         console.print(
@@ -105,7 +176,7 @@ def walkthrough() -> int:
     )
     with console.status("compiling the contracts (first run only)…"):
         subprocess.run([str(BIN / "ape"), "compile"], cwd=ROOT, capture_output=True, check=True)
-    deploy = f"ape run deploy --network ethereum:local:foundry --account TEST::0 --payee {PAYEE}"
+    deploy = "ape run deploy --network ethereum:local:foundry --account TEST::0"
     console.print(f"[dim]$[/dim] [bold]{deploy}[/bold]")
     deployed = subprocess.run(
         [str(BIN / "ape"), *shlex.split(deploy)[1:]],
@@ -151,8 +222,13 @@ def walkthrough() -> int:
     say("A node operator asks which applications must be running now (the Sunodo controller's question):")
     run("synor app watch --once")
 
-    paid = format_amount(balance_of(token, PAYEE), 6, "USDC")
-    say(f"The payee ({PAYEE}) has received {paid}: 19.990001 + 39.980001, to the base unit.")
+    splitter = record["contracts"]["splitter"]
+    paid = format_amount(balance_of(token, splitter), 6, "USDC")
+    say(
+        f"The factory's payee is the FeeSplitter: it now holds {paid} (19.990001 + 39.980001, to the base unit), "
+        "not yet split between anyone."
+    )
+    run("synor fees status")
 
     say("Three weeks and a second later the runway has run out: the node must stop the application.")
     rpc("evm_increaseTime", [3 * 7 * 24 * 3600 + 1])
@@ -163,6 +239,8 @@ def walkthrough() -> int:
     say("Anyone can revive it: a lapsed runway restarts from now, so the gap is never charged.")
     run(f"synor app extend {app} 1d --account dev:2")
     run("synor app watch --once")
+
+    revenue_walkthrough(record)
 
     say("Bad input gets one clear line and sends nothing:")
     for command in (f"synor app extend {app} 1w --max-cost 5 --account dev:2", "synor app cost 3x"):

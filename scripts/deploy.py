@@ -7,14 +7,26 @@ On a local chain it also deploys a 6-decimal test stablecoin and grants it to th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 from ape import accounts, project
 from ape.cli import ConnectedProviderCommand, account_option, network_option
 
-from synor.deploy import CARTESI_PRICE, StackOptions, deploy_stack
+from synor.deploy import CARTESI_PRICE, StackOptions, deploy_stack, local_revenue
 from synor.deployments import DEFAULT_DIRECTORY, save
+from synor.revenue.deploy import RevenueOptions
+
+
+def _weights(pairs):
+    weighted = []
+    for pair in pairs:
+        address, _, weight = pair.partition(":")
+        if not weight.isdigit() or int(weight) == 0:
+            raise click.BadParameter(f"{pair!r}: expected ADDRESS:WEIGHT with a positive whole weight")
+        weighted.append((address, int(weight)))
+    return tuple(weighted)
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -26,23 +38,74 @@ from synor.deployments import DEFAULT_DIRECTORY, save
 @click.option(
     "--payment-token", help="Existing ERC-20 to accept (default: deploy a 6-decimal test stablecoin)."
 )
-@click.option("--payee", help="Receives runway payments (default: the deployer).")
+@click.option("--payee", help="Receives runway payments (default: the fee splitter).")
+@click.option("--treasury", help="Receives the protocol treasury share (required outside local networks).")
+@click.option("--community-pool", help="Receives the community pool share (required outside local networks).")
+@click.option("--keeper", help="May trigger buy-back-and-burn (default: the deployer).")
+@click.option(
+    "--operator",
+    "operators",
+    multiple=True,
+    metavar="ADDRESS:WEIGHT",
+    help="A node operator serving the factory and its weight (repeatable).",
+)
+@click.option(
+    "--validator",
+    "validators",
+    multiple=True,
+    metavar="ADDRESS:WEIGHT",
+    help="A validator and its weight (repeatable).",
+)
 @click.option(
     "--out", "directory", default=str(DEFAULT_DIRECTORY), show_default=True, help="Deployment records folder."
 )
-def cli(network, provider, account, price, payment_token, payee, directory):
-    """Deploy SynorToken and PayableDAppFactory and record them in deployments/<network>.json."""
+def cli(
+    network,
+    provider,
+    account,
+    price,
+    payment_token,
+    payee,
+    treasury,
+    community_pool,
+    keeper,
+    operators,
+    validators,
+    directory,
+):
+    """Deploy SYNOR, staking, the fee splitter and the PayableDAppFactory (paying the splitter), and
+    record them in deployments/<network>.json."""
     local = provider.network.name == "local"
-    if payment_token is None and not local:
-        raise click.UsageError(
-            "--payment-token is required outside local networks (the test stablecoin is local only)"
-        )
-    grants = tuple(a.address for a in accounts.test_accounts[:4]) if local else ()
+    if local:
+        dev = [a.address for a in accounts.test_accounts[:10]]
+        revenue = local_revenue(dev)
+        grants = tuple(dev[:4])
+    else:
+        if payment_token is None:
+            raise click.UsageError(
+                "--payment-token is required outside local networks (the test stablecoin is local only)"
+            )
+        if not (treasury and community_pool):
+            raise click.UsageError("--treasury and --community-pool are required outside local networks")
+        revenue = RevenueOptions()
+        grants = ()
+    revenue = replace(
+        revenue,
+        treasury=treasury or revenue.treasury,
+        community_pool=community_pool or revenue.community_pool,
+        keeper=keeper or revenue.keeper,
+        operators=_weights(operators) or revenue.operators,
+        validators=_weights(validators) or revenue.validators,
+    )
     options = StackOptions(
-        price_per_token_second=price, payment_token=payment_token, payee=payee, grant_to=grants
+        price_per_token_second=price,
+        payment_token=payment_token,
+        payee=payee,
+        grant_to=grants,
+        revenue=revenue,
     )
     record = deploy_stack(project, account, options, provider.network.name, provider.http_uri or provider.uri)
     path = save(record, Path(directory))
     for name, address in record.contracts.items():
-        click.echo(f"{name:>14}  {address}")
+        click.echo(f"{name:>16}  {address}")
     click.echo(f"recorded in {path}")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synor.deployments import Deployment
+from synor.revenue.deploy import RevenueOptions, deploy_revenue
 from synor.units import parse_rate
 
 CARTESI_PRICE = "0.000033052248677249"
@@ -17,16 +18,39 @@ CARTESI_PRICE = "0.000033052248677249"
 SYNOR_SUPPLY = 1_000_000_000 * 10**18
 LOCAL_STABLECOIN_GRANT = 1_000_000
 """Whole test-stablecoin tokens minted to each local development account."""
+LOCAL_SYNOR_GRANT = 1_000_000
+"""Whole SYNOR transferred to each local development account (to stake, or to pay in SYNOR)."""
+LOCAL_POOL = (1_000_000 * 10**6, 4_000_000 * 10**18)
+"""Local USDC/SYNOR Uniswap V2 liquidity for buy-backs: 1M USDC against 4M SYNOR ($0.25 per SYNOR)."""
 
 
 @dataclass(frozen=True)
 class StackOptions:
-    """What to deploy. Without ``payment_token`` a 6-decimal test stablecoin is deployed (local only)."""
+    """What to deploy. Without ``payment_token`` a 6-decimal test stablecoin is deployed (local only).
+
+    With ``revenue``, staking and the fee splitter are deployed too and the splitter is the factory's
+    payee, unless ``payee`` names another.
+    """
 
     price_per_token_second: str = CARTESI_PRICE
     payment_token: str | None = None
     payee: str | None = None
     grant_to: tuple[str, ...] = ()
+    revenue: RevenueOptions | None = None
+
+
+def local_revenue(dev: list[str]) -> RevenueOptions:
+    """The local roles, all anvil development accounts: dev:0 deploys and keeps, dev:4 and dev:5 operate
+    (weights 2 and 1), dev:6 is the treasury, dev:7 the community pool and dev:8 a validator."""
+    return RevenueOptions(
+        treasury=dev[6],
+        community_pool=dev[7],
+        keeper=dev[0],
+        weight_manager=dev[0],
+        operators=((dev[4], 2), (dev[5], 1)),
+        validators=((dev[8], 1),),
+        pool_liquidity=LOCAL_POOL,
+    )
 
 
 def price_per_second(token_decimals: int, tokens_per_second: str) -> int:
@@ -42,7 +66,7 @@ def price_per_second(token_decimals: int, tokens_per_second: str) -> int:
 def deploy_stack(
     project: Any, deployer: Any, options: StackOptions, network: str, rpc_url: str
 ) -> Deployment:
-    """Deploys token(s) and the factory, and returns the record to save."""
+    """Deploys SYNOR, the payment token (local), revenue contracts (if asked) and the factory; returns the record."""
     from ape import chain
 
     start_block = chain.blocks.height + 1
@@ -51,18 +75,27 @@ def deploy_stack(
         token = project.TestStablecoin.deploy("Test USD Coin", "USDC", 6, sender=deployer)
         for holder in (deployer.address, *options.grant_to):
             token.mint(holder, LOCAL_STABLECOIN_GRANT * 10**6, sender=deployer)
+        for holder in options.grant_to:
+            synor.transfer(holder, LOCAL_SYNOR_GRANT * 10**18, sender=deployer)
     else:
         token = project.TestStablecoin.at(options.payment_token)
     decimals = int(token.decimals())
     price = price_per_second(decimals, options.price_per_token_second)
-    factory = project.PayableDAppFactory.deploy(
-        token, price, options.payee or deployer.address, sender=deployer
+    revenue = (
+        {} if options.revenue is None else deploy_revenue(project, deployer, synor, token, options.revenue)
     )
+    payee = options.payee or revenue.get("splitter") or deployer.address
+    factory = project.PayableDAppFactory.deploy(token, price, payee, sender=deployer)
     return Deployment(
         network=network,
         chain_id=int(chain.chain_id),
         rpc_url=rpc_url,
         start_block=start_block,
-        contracts={"synor": synor.address, "payment_token": token.address, "factory": factory.address},
+        contracts={
+            "synor": synor.address,
+            "payment_token": token.address,
+            "factory": factory.address,
+            **revenue,
+        },
         payment_token={"symbol": token.symbol(), "decimals": decimals, "price_per_second": str(price)},
     )

@@ -203,7 +203,7 @@ def test_invalid_deployment_record(tmp_path):
     assert result.exit_code == 2 and "not a valid deployment record" in result.stderr
 
 
-def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain):
+def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain, project, accounts):
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [
@@ -231,5 +231,21 @@ def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain):
         "price_per_second": "33052248677249000000",
         "symbol": "USDC",
     }
-    assert set(record["contracts"]) == {"synor", "payment_token", "factory"}
-    assert chain.provider.web3.eth.get_code(record["contracts"]["factory"])
+    contracts = record["contracts"]
+    assert set(contracts) == {
+        "synor",
+        "payment_token",
+        "factory",
+        "splitter",
+        "staking",
+        "uniswap_factory",
+        "uniswap_pair",
+    }
+    for address in contracts.values():
+        assert chain.provider.web3.eth.get_code(address)
+    factory = project.PayableDAppFactory.at(contracts["factory"])
+    assert factory.payee() == contracts["splitter"]  # a full deployment pays the fee splitter
+    splitter = project.FeeSplitter.at(contracts["splitter"])
+    assert splitter.buyBackPair(contracts["payment_token"]) == contracts["uniswap_pair"]
+    assert splitter.operatorWeight(accounts[4]) == 2 and splitter.operatorWeight(accounts[5]) == 1
+    assert splitter.treasury() == accounts[6].address

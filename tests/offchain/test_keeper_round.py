@@ -7,7 +7,7 @@ import dataclasses
 from synor.chain import ChainError
 from synor.cli.keeper import _round
 from synor.cli.root import Context
-from synor.revenue.client import Sent
+from synor.revenue.client import RevenueToken, Sent
 from synor.revenue.settle import Policy, Step, StepKind, TokenState
 
 TOKEN = "0x" + "11" * 20
@@ -27,6 +27,9 @@ class FlakyClient:
         if self.reads == 1:
             raise ConnectionError("connection refused")
         return [self.state]
+
+    def token(self, text: str) -> RevenueToken:
+        return RevenueToken(TOKEN, "USDC", 6, False)
 
     def execute(self, signer: object, step: Step) -> Sent:
         if step.kind is self.refuse:

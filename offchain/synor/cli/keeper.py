@@ -18,6 +18,7 @@ from synor.chain import ChainError, with_backoff
 from synor.cli.root import Context, SynorGroup
 from synor.revenue.client import RevenueClient
 from synor.revenue.settle import Policy, Step, plan
+from synor.units import format_amount
 
 pass_context = click.make_pass_decorator(Context)
 
@@ -107,5 +108,13 @@ def _round(
                 }
             )
         else:
-            context.out.print(f"{step.kind.value} {step.token}: {result.amount} (tx {result.tx_hash})")
+            context.out.print(f"{_describe(client, step, result.amount)} (tx {result.tx_hash})")
     return sent
+
+
+def _describe(client: RevenueClient, step: Step, amount: int) -> str:
+    """``split USDC: 62.825717 USDC`` — what a settled step moved, in the token's own units."""
+    token = client.token(step.token)
+    if step.kind.value == "buyback":
+        return f"buyback {token.symbol}: bought and burned {format_amount(amount, 18, 'SYNOR')}"
+    return f"{step.kind.value} {token.symbol}: {format_amount(amount, token.decimals, token.symbol)}"

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ITwapOracle} from "../interfaces/ITwapOracle.sol";
+import {IUniswapV2PairLike} from "./external/IUniswapV2PairLike.sol";
+import {IUniswapV3PoolLike} from "./external/IUniswapV3PoolLike.sol";
+import {TickMath} from "./lib/TickMath.sol";
+import {OracleMath} from "./lib/OracleMath.sol";
+
+/// @title TwapOracle
+/// @notice SYNOR/USD as the median of time-weighted averages over Uniswap V2 and V3 pools.
+/// @dev Gas layout: a billing read touches one slot (`_state`); a skipped update touches that slot
+/// only; a round touches `_state`, `_candidateAndCount`, and per source its config slot (plus, for V2,
+/// its observation slot).
+contract TwapOracle is ITwapOracle {
+    /// @inheritdoc ITwapOracle
+    uint256 public constant MAX_SOURCES = 8;
+    /// @inheritdoc ITwapOracle
+    uint256 public constant MIN_WINDOW = 30 minutes;
+    /// @inheritdoc ITwapOracle
+    uint256 public constant MIN_TIMELOCK_DELAY = 1 hours;
+
+    uint256 private constant _BPS = 10_000;
+    uint256 private constant _Q112 = 1 << 112;
+
+    address private immutable _token;
+    address private immutable _timelock;
+    uint8 private immutable _tokenDecimals;
+    uint256 private immutable _tokenUnit;
+    uint32 private immutable _window;
+    uint32 private immutable _maxAge;
+    uint8 private immutable _minSources;
+    uint16 private immutable _maxDeviationBps;
+    uint16 private immutable _maxMoveBps;
+    uint128 private immutable _minPrice;
+    uint128 private immutable _maxPrice;
+
+    /// @dev A V2 source's price cumulative and when it was read. Packed in one slot: the cumulative is
+    /// kept modulo 2^224 (the difference of two readings is a window's worth of UQ112x112 prices,
+    /// far below 2^224) next to a uint32 timestamp (valid until 2106).
+    struct Observation {
+        uint224 cumulative;
+        uint32 timestamp;
+    }
+
+    /// @dev Packed in one slot (128 + 32 + 8 + 8 + 16 + 64 bits): everything a billing read needs.
+    PriceState private _state;
+    /// @dev Packed in one slot with `_sourceCount`: the latest round's candidate (0 if none).
+    uint128 private _candidate;
+    /// @dev Packed with `_candidate`.
+    uint8 private _sourceCount;
+    /// @dev One slot per source (160 + 8 + 8 + 8 + 8 + 64 bits).
+    Source[MAX_SOURCES] private _sources;
+    /// @dev One slot per V2 source, at the source's index.
+    Observation[MAX_SOURCES] private _observations;
+
+    modifier onlyTimelock() {
+        if (msg.sender != _timelock) revert TwapOracle_NotTimelock(msg.sender);
+        _;
+    }
+
+    /// @param cfg See `ITwapOracle.Config`.
+    constructor(Config memory cfg) {
+        if (cfg.token == address(0) || cfg.timelock == address(0)) revert TwapOracle_ZeroAddress();
+        uint256 delay = TimelockController(payable(cfg.timelock)).getMinDelay();
+        if (delay < MIN_TIMELOCK_DELAY) revert TwapOracle_TimelockDelayTooShort(delay);
+        if (cfg.window < MIN_WINDOW) revert TwapOracle_InvalidConfig("window");
+        if (cfg.maxAge < cfg.window) revert TwapOracle_InvalidConfig("maxAge");
+        if (cfg.minSources == 0 || cfg.minSources > MAX_SOURCES) revert TwapOracle_InvalidConfig("minSources");
+        if (cfg.maxDeviationBps == 0 || cfg.maxDeviationBps > _BPS) revert TwapOracle_InvalidConfig("maxDeviationBps");
+        if (cfg.maxMoveBps == 0 || cfg.maxMoveBps > _BPS) revert TwapOracle_InvalidConfig("maxMoveBps");
+        if (cfg.minPrice == 0 || cfg.minPrice >= cfg.maxPrice) revert TwapOracle_InvalidConfig("bounds");
+        _token = cfg.token;
+        _timelock = cfg.timelock;
+        _tokenDecimals = IERC20Metadata(cfg.token).decimals();
+        _tokenUnit = 10 ** _tokenDecimals;
+        _window = cfg.window;
+        _maxAge = cfg.maxAge;
+        _minSources = cfg.minSources;
+        _maxDeviationBps = cfg.maxDeviationBps;
+        _maxMoveBps = cfg.maxMoveBps;
+        _minPrice = cfg.minPrice;
+        _maxPrice = cfg.maxPrice;
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /// @inheritdoc ITwapOracle
+    function config() external view returns (Config memory) {
+        return Config({
+            token: _token,
+            timelock: _timelock,
+            window: _window,
+            maxAge: _maxAge,
+            minSources: _minSources,
+            maxDeviationBps: _maxDeviationBps,
+            maxMoveBps: _maxMoveBps,
+            minPrice: _minPrice,
+            maxPrice: _maxPrice
+        });
+    }
+
+    /// @inheritdoc ITwapOracle
+    function token() external view returns (address) {
+        return _token;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function timelock() external view returns (address) {
+        return _timelock;
+    }
+
+    // ------------------------------------------------------------------ keeper
+
+    /// @inheritdoc ITwapOracle
+    function update() external returns (bool) {
+        PriceState memory s = _state;
+        if (block.timestamp < uint256(s.updatedAt) + _window) return false;
+
+        uint256 count = _sourceCount;
+        uint256[] memory prices = new uint256[](count);
+        uint256 valid;
+        for (uint256 i; i < count; ++i) {
+            Source memory src = _sources[i];
+            uint256 p;
+            SkipReason reason;
+            if (src.kind == SourceKind.UniswapV2) {
+                uint224 cumulative;
+                (p,, reason, cumulative) = _readV2(src, _observations[i]);
+                // A source that is not ready keeps its first observation until it spans a window.
+                if (reason != SkipReason.NotReady) {
+                    _observations[i] = Observation(cumulative, uint32(block.timestamp));
+                }
+            } else {
+                (p,, reason) = _readV3(src);
+            }
+            if (reason == SkipReason.None) {
+                prices[valid++] = p;
+            } else {
+                emit SourceSkipped(src.pool, reason);
+            }
+        }
+
+        uint256 accepted = s.price;
+        uint256 median;
+        Status status = Status.Ok;
+        uint256 detail;
+        uint256 sources = valid;
+        if (valid < _minSources) {
+            status = Status.TooFewSources;
+        } else {
+            (median, sources, detail) = _agreeingMedian(prices, valid);
+            if (sources < _minSources) {
+                status = Status.SourcesDiverge;
+                median = 0;
+            } else if (median < _minPrice || median > _maxPrice) {
+                status = Status.PriceOutOfBounds;
+            } else if (accepted != 0) {
+                uint256 move = OracleMath.deviationBps(median, accepted);
+                if (move > _maxMoveBps) {
+                    // A large move is accepted once two consecutive rounds agree on it.
+                    uint256 previous = _candidate;
+                    if (previous == 0 || OracleMath.deviationBps(median, previous) > _maxMoveBps) {
+                        status = Status.MoveTooLarge;
+                        detail = move;
+                    }
+                }
+            }
+        }
+        if (status == Status.Ok) accepted = median;
+
+        // Cannot overflow: one increment per round, at most one round per 30 minutes.
+        unchecked {
+            s.roundId += 1;
+        }
+        _state = PriceState({
+            // accepted <= _maxPrice (a uint128) whenever it was set from a median.
+            price: uint128(accepted),
+            updatedAt: uint32(block.timestamp),
+            status: status,
+            sources: uint8(sources),
+            detailBps: uint16(Math.min(detail, type(uint16).max)),
+            roundId: s.roundId
+        });
+        // The candidate is kept for confirmation and for error reports; above 2^128 it is out of bounds.
+        _candidate = uint128(Math.min(median, type(uint128).max));
+        emit PriceUpdated(s.roundId, status, median, accepted, sources);
+        return true;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function updateDue() external view returns (bool) {
+        return block.timestamp >= uint256(_state.updatedAt) + _window;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function nextUpdateAt() external view returns (uint256) {
+        return uint256(_state.updatedAt) + _window;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function state() external view returns (PriceState memory) {
+        return _state;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function candidate() external view returns (uint256) {
+        return _candidate;
+    }
+
+    // ------------------------------------------------------------------ billing reads
+
+    /// @inheritdoc ITwapOracle
+    function price() public view returns (uint256) {
+        (uint256 p,) = _usablePrice();
+        return p;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function usdToToken(uint256 amountUsd) external view returns (uint256) {
+        (uint256 p,) = _usablePrice();
+        return OracleMath.usdToToken(amountUsd, p, _tokenUnit);
+    }
+
+    /// @inheritdoc ITwapOracle
+    function tokenToUsd(uint256 amount) external view returns (uint256) {
+        (uint256 p,) = _usablePrice();
+        return OracleMath.tokenToUsd(amount, p, _tokenUnit);
+    }
+
+    /// @inheritdoc ITwapOracle
+    function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80) {
+        (uint256 p, PriceState memory s) = _usablePrice();
+        // p <= _maxPrice < 2^128, so it fits an int256.
+        return (s.roundId, int256(p), s.updatedAt, s.updatedAt, s.roundId);
+    }
+
+    /// @inheritdoc ITwapOracle
+    function decimals() external pure returns (uint8) {
+        return 18;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function description() external pure returns (string memory) {
+        return "SYNOR / USD";
+    }
+
+    /// @inheritdoc ITwapOracle
+    function version() external pure returns (uint256) {
+        return 1;
+    }
+
+    // ------------------------------------------------------------------ sources
+
+    /// @inheritdoc ITwapOracle
+    function sourceCount() external view returns (uint256) {
+        return _sourceCount;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function source(uint256 index) external view returns (Source memory) {
+        return _sourceAt(index);
+    }
+
+    /// @inheritdoc ITwapOracle
+    function sourceQuote(uint256 index) public view returns (uint256 price_, uint256 quoteLiquidity, SkipReason reason) {
+        Source memory src = _sourceAt(index);
+        if (src.kind == SourceKind.UniswapV2) {
+            (price_, quoteLiquidity, reason,) = _readV2(src, _observations[index]);
+        } else {
+            (price_, quoteLiquidity, reason) = _readV3(src);
+        }
+        if (reason != SkipReason.None) price_ = 0;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function sourcePrice(uint256 index) external view returns (uint256) {
+        (uint256 p, uint256 liquidity, SkipReason reason) = sourceQuote(index);
+        address pool = _sources[index].pool;
+        if (reason == SkipReason.HistoryTooShort) revert TwapOracle_HistoryTooShort(pool, _window);
+        if (reason == SkipReason.Thin) revert TwapOracle_ThinSource(pool, liquidity, _floor(_sources[index]));
+        if (reason == SkipReason.NotReady) revert TwapOracle_SourceNotReady(pool);
+        if (reason == SkipReason.Stale) revert TwapOracle_StaleSource(pool);
+        return p;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function addSource(address pool, SourceKind kind, uint64 minQuoteLiquidity) external onlyTimelock {
+        uint256 count = _sourceCount;
+        if (count == MAX_SOURCES) revert TwapOracle_TooManySources();
+        for (uint256 i; i < count; ++i) {
+            if (_sources[i].pool == pool) revert TwapOracle_DuplicateSource(pool);
+        }
+        address token0 = IUniswapV2PairLike(pool).token0();
+        address token1 = IUniswapV2PairLike(pool).token1();
+        bool tokenIsToken0 = token0 == _token;
+        if (!tokenIsToken0 && token1 != _token) revert TwapOracle_UnsupportedPool(pool);
+        uint8 quoteDecimals = IERC20Metadata(tokenIsToken0 ? token1 : token0).decimals();
+        if (quoteDecimals > 18 + uint256(_tokenDecimals) || quoteDecimals > 36) revert TwapOracle_UnsupportedPool(pool);
+        Source memory src = Source({
+            pool: pool,
+            kind: kind,
+            tokenIsToken0: tokenIsToken0,
+            quoteDecimals: quoteDecimals,
+            scaleExponent: uint8(18 + uint256(_tokenDecimals) - quoteDecimals),
+            minQuoteLiquidity: minQuoteLiquidity
+        });
+        _sources[count] = src;
+        if (kind == SourceKind.UniswapV2) {
+            (,,, uint224 cumulative) = _readV2(src, Observation(0, 0));
+            _observations[count] = Observation(cumulative, uint32(block.timestamp));
+        }
+        _sourceCount = uint8(count + 1);
+        emit SourceAdded(pool, kind, minQuoteLiquidity);
+    }
+
+    /// @inheritdoc ITwapOracle
+    function removeSource(address pool) external onlyTimelock {
+        uint256 last = _sourceCount;
+        for (uint256 i; i < last; ++i) {
+            if (_sources[i].pool == pool) {
+                // Cannot underflow: the loop ran, so last >= 1.
+                unchecked {
+                    --last;
+                }
+                _sources[i] = _sources[last];
+                _observations[i] = _observations[last];
+                delete _sources[last];
+                delete _observations[last];
+                _sourceCount = uint8(last);
+                emit SourceRemoved(pool);
+                return;
+            }
+        }
+        revert TwapOracle_UnknownSource(pool);
+    }
+
+    /// @inheritdoc ITwapOracle
+    function growHistory(uint256 index, uint16 cardinalityNext) external {
+        Source memory src = _sourceAt(index);
+        if (src.kind != SourceKind.UniswapV3) revert TwapOracle_NotV3Source(src.pool);
+        IUniswapV3PoolLike(src.pool).increaseObservationCardinalityNext(cardinalityNext);
+        emit HistoryGrown(src.pool, cardinalityNext);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    function _usablePrice() private view returns (uint256, PriceState memory s) {
+        s = _state;
+        if (s.status != Status.Ok) _revertStatus(s);
+        if (block.timestamp > uint256(s.updatedAt) + _maxAge) revert TwapOracle_StalePrice(s.updatedAt, _maxAge);
+        return (s.price, s);
+    }
+
+    function _revertStatus(PriceState memory s) private view {
+        if (s.status == Status.None) revert TwapOracle_NoPrice();
+        if (s.status == Status.TooFewSources) revert TwapOracle_TooFewSources(s.sources, _minSources);
+        if (s.status == Status.SourcesDiverge) revert TwapOracle_SourcesDiverge(s.sources, _minSources, s.detailBps);
+        if (s.status == Status.PriceOutOfBounds) revert TwapOracle_PriceOutOfBounds(_candidate, _minPrice, _maxPrice);
+        revert TwapOracle_MoveTooLarge(_candidate, s.detailBps, _maxMoveBps);
+    }
+
+    function _sourceAt(uint256 index) private view returns (Source memory) {
+        if (index >= _sourceCount) revert TwapOracle_NoSuchSource(index);
+        return _sources[index];
+    }
+
+    /// @dev The liquidity floor in stablecoin base units.
+    function _floor(Source memory src) private pure returns (uint256) {
+        return uint256(src.minQuoteLiquidity) * 10 ** src.quoteDecimals;
+    }
+
+    /// @dev A V2 pair's average price since `obs`, its stablecoin reserve, why it gives none, and its
+    /// current price cumulative (the token's side, modulo 2^224) for the next observation.
+    function _readV2(Source memory src, Observation memory obs)
+        private
+        view
+        returns (uint256 p, uint256 quoteReserve, SkipReason reason, uint224 cumulative)
+    {
+        uint256 tokenReserve;
+        (cumulative, tokenReserve, quoteReserve) = _currentCumulative(src);
+        if (obs.timestamp == 0) return (0, quoteReserve, SkipReason.NotReady, cumulative);
+        uint256 period = block.timestamp - obs.timestamp;
+        if (period > _maxAge) return (0, quoteReserve, SkipReason.Stale, cumulative);
+        if (period < _window) return (0, quoteReserve, SkipReason.NotReady, cumulative);
+        if (quoteReserve < _floor(src) || tokenReserve == 0) return (0, quoteReserve, SkipReason.Thin, cumulative);
+        uint256 averageX112;
+        // Differences of cumulatives modulo 2^224 are exact: a window's sum of UQ112x112 prices is far
+        // below 2^224 (it would need a price above 2^80 quote units per token unit for a day).
+        unchecked {
+            averageX112 = uint256(cumulative - obs.cumulative) / period;
+        }
+        p = Math.mulDiv(averageX112, 10 ** src.scaleExponent, _Q112);
+    }
+
+    /// @dev The pair's price cumulative of the token (quote per token, UQ112x112 x seconds) extended to
+    /// now, as UniswapV2OracleLibrary.currentCumulativePrices, and its current reserves.
+    function _currentCumulative(Source memory src)
+        private
+        view
+        returns (uint224 cumulative, uint256 tokenReserve, uint256 quoteReserve)
+    {
+        IUniswapV2PairLike pair = IUniswapV2PairLike(src.pool);
+        (uint112 reserve0, uint112 reserve1, uint32 lastTrade) = pair.getReserves();
+        (tokenReserve, quoteReserve) =
+            src.tokenIsToken0 ? (uint256(reserve0), uint256(reserve1)) : (uint256(reserve1), uint256(reserve0));
+        uint256 cumulativeNow = src.tokenIsToken0 ? pair.price0CumulativeLast() : pair.price1CumulativeLast();
+        // Overflow is intended: cumulatives wrap and only differences are used, and uint32 time wraps
+        // the same way the pair's does.
+        unchecked {
+            uint32 elapsed = uint32(block.timestamp) - lastTrade;
+            if (elapsed != 0 && tokenReserve != 0) {
+                cumulativeNow += ((quoteReserve << 112) / tokenReserve) * elapsed;
+            }
+        }
+        cumulative = uint224(cumulativeNow);
+    }
+
+    /// @dev A V3 pool's geometric-mean price over the window, its USD-side virtual reserve (from the
+    /// harmonic-mean in-range liquidity), and why it gives none.
+    function _readV3(Source memory src) private view returns (uint256 p, uint256 quoteReserve, SkipReason reason) {
+        uint32[] memory secondsAgos = new uint32[](2);
+        secondsAgos[0] = _window;
+        try IUniswapV3PoolLike(src.pool).observe(secondsAgos) returns (
+            int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidity
+        ) {
+            int56 delta = tickCumulatives[1] - tickCumulatives[0];
+            int24 meanTick = int24(delta / int56(uint56(_window)));
+            // Round toward negative infinity, as OracleLibrary.consult does.
+            if (delta < 0 && (delta % int56(uint56(_window)) != 0)) meanTick--;
+            uint160 sqrtPriceX96 = TickMath.getSqrtRatioAtTick(meanTick);
+            uint256 liquidity;
+            // Overflow of the seconds-per-liquidity accumulator is intended (it wraps like the pool's).
+            unchecked {
+                uint160 splDelta = secondsPerLiquidity[1] - secondsPerLiquidity[0];
+                liquidity = splDelta == 0 ? 0 : (uint256(_window) * type(uint160).max) / (uint256(splDelta) << 32);
+            }
+            // Virtual reserve of the quote token: L * sqrtP (token1) or L / sqrtP (token0).
+            quoteReserve = src.tokenIsToken0
+                ? Math.mulDiv(liquidity, sqrtPriceX96, 1 << 96)
+                : Math.mulDiv(liquidity, 1 << 96, sqrtPriceX96);
+            if (quoteReserve < _floor(src)) return (0, quoteReserve, SkipReason.Thin);
+            p = OracleMath.priceAtSqrt(sqrtPriceX96, src.tokenIsToken0, 10 ** src.scaleExponent);
+        } catch {
+            return (0, 0, SkipReason.HistoryTooShort);
+        }
+    }
+
+    /// @dev Sorts `prices[0:n]`, then returns the median of the sources within `_maxDeviationBps` of
+    /// the overall median, how many those are, and the largest deviation seen.
+    function _agreeingMedian(uint256[] memory prices, uint256 n)
+        private
+        view
+        returns (uint256 median, uint256 agreeing, uint256 maxDeviation)
+    {
+        OracleMath.sort(prices, n);
+        uint256 overall = OracleMath.medianOf(prices, 0, n);
+        uint256 lo = n;
+        uint256 hi;
+        for (uint256 i; i < n; ++i) {
+            uint256 d = OracleMath.deviationBps(prices[i], overall);
+            if (d > maxDeviation) maxDeviation = d;
+            if (d <= _maxDeviationBps) {
+                if (lo == n) lo = i;
+                hi = i + 1;
+            }
+        }
+        // The agreeing prices form a contiguous run of the sorted array around the median.
+        if (lo == n) return (0, 0, maxDeviation);
+        agreeing = hi - lo;
+        median = OracleMath.medianOf(prices, lo, hi);
+    }
+}

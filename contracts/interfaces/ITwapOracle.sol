@@ -205,8 +205,8 @@ interface ITwapOracle {
     error TwapOracle_TimelockDelayTooShort(uint256 delay);
 
     /// @notice A configuration number was out of range.
-    /// @param field Which: "window", "maxAge", "minSources", "maxDeviationBps", "maxMoveBps" or "bounds".
-    error TwapOracle_InvalidConfig(string field);
+    /// @param field Which, as a left-aligned ASCII bytes32: "window", "maxAge", "minSources", "maxDeviationBps", "maxMoveBps" or "bounds".
+    error TwapOracle_InvalidConfig(bytes32 field);
 
     // ------------------------------------------------------------------ constants and configuration
 

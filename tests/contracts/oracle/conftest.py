@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import count
+
 import ape
 import pytest
 
 from tests.contracts.oracle.dex import ONE, container, create_v2_pool, create_v3_pool, through_timelock, advance
+
+_batch_salts = count(10**6)
 
 WINDOW = 30 * 60
 MAX_AGE = 2 * 3600
@@ -115,15 +119,32 @@ def remove_source(oracle, timelock, pool, deployer):
     return through_timelock(timelock, oracle, oracle.removeSource.encode_input(pool.address), deployer)
 
 
+def add_sources(oracle, timelock, pools, deployer, floor=FLOOR):
+    """Adds several sources in one timelocked batch (as the deploy script does)."""
+    salt = next(_batch_salts).to_bytes(32, "big")
+    zero = b"\x00" * 32
+    targets = [oracle.address] * len(pools)
+    values = [0] * len(pools)
+    payloads = [oracle.addSource.encode_input(p.address, p.kind, floor) for p in pools]
+    timelock.scheduleBatch(targets, values, payloads, zero, salt, DELAY, sender=deployer)
+    advance(DELAY)
+    return timelock.executeBatch(targets, values, payloads, zero, salt, sender=deployer)
+
+
+def make_oracle(project, deployer, synor, timelock, pools, **overrides):
+    """A fresh oracle over `pools`, with its first round run one window after the sources were added."""
+    oracle = project.TwapOracle.deploy(oracle_config(synor, timelock, **overrides), sender=deployer)
+    add_sources(oracle, timelock, pools, deployer)
+    run_round(oracle, deployer)
+    return oracle
+
+
 @pytest.fixture(scope="module")
 def oracle(project, deployer, synor, timelock, pools):
-    """An oracle over all four pools that has run two rounds: its price is usable."""
-    oracle = project.TwapOracle.deploy(oracle_config(synor, timelock), sender=deployer)
-    for pool in pools:
-        add_source(oracle, timelock, pool, deployer)
-    advance(WINDOW)
-    oracle.update(sender=deployer)
-    assert oracle.state().status == 1
+    """An oracle over all four pools whose first round accepted $0.50."""
+    oracle = make_oracle(project, deployer, synor, timelock, pools)
+    state = oracle.state()
+    assert (state.status, state.sources) == (1, 4)
     return oracle
 
 

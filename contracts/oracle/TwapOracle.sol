@@ -382,11 +382,11 @@ contract TwapOracle is ITwapOracle {
     {
         uint256 tokenReserve;
         (cumulative, tokenReserve, quoteReserve) = _currentCumulative(src);
-        if (obs.timestamp == 0) return (0, quoteReserve, SkipReason.NotReady, cumulative);
         uint256 period = block.timestamp - obs.timestamp;
         if (period > _maxAge) return (0, quoteReserve, SkipReason.Stale, cumulative);
-        if (period < _window) return (0, quoteReserve, SkipReason.NotReady, cumulative);
         if (quoteReserve < _floor(src) || tokenReserve == 0) return (0, quoteReserve, SkipReason.Thin, cumulative);
+        // A source added less than a window ago (addSource records its first observation).
+        if (period < _window) return (0, quoteReserve, SkipReason.NotReady, cumulative);
         uint256 averageX112;
         // Differences of cumulatives modulo 2^224 are exact: a window's sum of UQ112x112 prices is far
         // below 2^224 (it would need a price above 2^80 quote units per token unit for a day).

@@ -4,8 +4,11 @@ pragma solidity 0.8.30;
 /// @title SYNOR/USD time-weighted average price oracle
 /// @notice Aggregates SYNOR priced in USD stablecoins from several Uniswap V2 pairs and V3 pools.
 /// Keepers call the permissionless `update()` once per `window`: each source yields its average
-/// price over the window (V2: price cumulatives recorded at the previous update; V3: `observe`
-/// tick cumulatives, a geometric mean). Sources that are thin, stale or without enough history are
+/// price since the previous round (V2: UQ112x112 price cumulatives, an arithmetic mean; V3: `observe`
+/// tick cumulatives, a geometric mean), both from cumulatives the oracle recorded at that round. A V3
+/// source without such a record (just added, or after keepers stopped for longer than `maxAge`)
+/// averages over the pool's own observation history for the last `window` seconds instead, so its
+/// pool must keep enough observations (`growHistory`). Sources that are thin, stale or without enough history are
 /// skipped; the median of the rest, after dropping those farther than `maxDeviationBps` from it,
 /// becomes the candidate price. The candidate is accepted only within the sanity bounds and, when it
 /// moved more than `maxMoveBps` from the accepted price, only once two consecutive rounds agree.
@@ -62,21 +65,23 @@ interface ITwapOracle {
         uint64 minQuoteLiquidity;
     }
 
-    /// @notice The oracle's state after its latest update round (one storage slot).
+    /// @notice The oracle's state after its latest update round (one storage slot: 232 bits).
     /// @param price The accepted price (18-decimal USD per whole token); kept from earlier rounds when
     /// this round's status is not Ok.
     /// @param updatedAt When the latest round ran.
     /// @param status The latest round's outcome.
     /// @param sources How many sources were valid (TooFewSources) or agreed (otherwise) in that round.
     /// @param detailBps The divergence (SourcesDiverge) or the move (MoveTooLarge) in basis points, capped at 65535.
-    /// @param roundId Counts update rounds, from 1.
+    /// @param roundId Counts update rounds, from 1 (a uint32 lasts 245,000 years at one round per window).
+    /// @param sourceCount How many sources are configured (kept here so a round reads one slot less).
     struct PriceState {
         uint128 price;
         uint32 updatedAt;
         Status status;
         uint8 sources;
         uint16 detailBps;
-        uint64 roundId;
+        uint32 roundId;
+        uint8 sourceCount;
     }
 
     /// @notice Deploy-time configuration.
@@ -205,7 +210,8 @@ interface ITwapOracle {
     error TwapOracle_TimelockDelayTooShort(uint256 delay);
 
     /// @notice A configuration number was out of range.
-    /// @param field Which, as a left-aligned ASCII bytes32: "window", "maxAge", "minSources", "maxDeviationBps", "maxMoveBps" or "bounds".
+    /// @param field Which, as a left-aligned ASCII bytes32: "window", "maxAge", "minSources",
+    /// "maxDeviationBps", "maxMoveBps", "bounds" or "token decimals" (above 36).
     error TwapOracle_InvalidConfig(bytes32 field);
 
     // ------------------------------------------------------------------ constants and configuration
@@ -244,7 +250,8 @@ interface ITwapOracle {
     /// @notice The state after the latest round, whatever its status (never reverts).
     function state() external view returns (PriceState memory);
 
-    /// @notice The latest round's candidate price (0 when too few sources were valid).
+    /// @notice The latest round's candidate price: the accepted price after an accepted round, else
+    /// the refused median (0 when too few sources were valid or they diverged).
     function candidate() external view returns (uint256);
 
     // ------------------------------------------------------------------ billing reads

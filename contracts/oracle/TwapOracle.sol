@@ -13,8 +13,8 @@ import {OracleMath} from "./lib/OracleMath.sol";
 /// @title TwapOracle
 /// @notice SYNOR/USD as the median of time-weighted averages over Uniswap V2 and V3 pools.
 /// @dev Gas layout: a billing read touches one slot (`_state`); a skipped update touches that slot
-/// only; a round touches `_state`, `_candidateAndCount`, and per source its config slot (plus, for V2,
-/// its observation slot).
+/// only; a round touches `_state` and per source its config and observation slots (`_candidate`
+/// only when a round is refused or follows a refused one).
 contract TwapOracle is ITwapOracle {
     /// @inheritdoc ITwapOracle
     uint256 public constant MAX_SOURCES = 8;
@@ -38,9 +38,10 @@ contract TwapOracle is ITwapOracle {
     uint128 private immutable _minPrice;
     uint128 private immutable _maxPrice;
 
-    /// @dev A V2 source's price cumulative and when it was read. Packed in one slot: the cumulative is
-    /// kept modulo 2^224 (the difference of two readings is a window's worth of UQ112x112 prices,
-    /// far below 2^224) next to a uint32 timestamp (valid until 2106).
+    /// @dev A source's cumulatives at the latest round and when they were read, packed in one slot with
+    /// a uint32 timestamp (valid until 2106). V2: the token's price cumulative modulo 2^224 (the
+    /// difference of two readings is a window's worth of UQ112x112 prices, far below 2^224). V3: the
+    /// int56 tick cumulative above the uint160 seconds-per-liquidity cumulative (see `_packV3`).
     struct Observation {
         uint224 cumulative;
         uint32 timestamp;
@@ -48,13 +49,11 @@ contract TwapOracle is ITwapOracle {
 
     /// @dev Packed in one slot (128 + 32 + 8 + 8 + 16 + 64 bits): everything a billing read needs.
     PriceState private _state;
-    /// @dev Packed in one slot with `_sourceCount`: the latest round's candidate (0 if none).
-    uint128 private _candidate;
-    /// @dev Packed with `_candidate`.
-    uint8 private _sourceCount;
+    /// @dev The latest refused round's candidate (0 after an accepted round or when there was none).
+    uint256 private _candidate;
     /// @dev One slot per source (160 + 8 + 8 + 8 + 8 + 64 bits).
     Source[MAX_SOURCES] private _sources;
-    /// @dev One slot per V2 source, at the source's index.
+    /// @dev One slot per source, at the source's index.
     Observation[MAX_SOURCES] private _observations;
 
     modifier onlyTimelock() {
@@ -76,6 +75,8 @@ contract TwapOracle is ITwapOracle {
         _token = cfg.token;
         _timelock = cfg.timelock;
         _tokenDecimals = IERC20Metadata(cfg.token).decimals();
+        // The conversions' fast path needs 10**decimals < 2^128.
+        if (_tokenDecimals > 36) revert TwapOracle_InvalidConfig("token decimals");
         _tokenUnit = 10 ** _tokenDecimals;
         _window = cfg.window;
         _maxAge = cfg.maxAge;
@@ -120,22 +121,22 @@ contract TwapOracle is ITwapOracle {
         PriceState memory s = _state;
         if (block.timestamp < uint256(s.updatedAt) + _window) return false;
 
-        uint256 count = _sourceCount;
+        uint256 count = s.sourceCount;
         uint256[] memory prices = new uint256[](count);
         uint256 valid;
         for (uint256 i; i < count; ++i) {
             Source memory src = _sources[i];
             uint256 p;
             SkipReason reason;
+            uint224 cumulative;
             if (src.kind == SourceKind.UniswapV2) {
-                uint224 cumulative;
                 (p,, reason, cumulative) = _readV2(src, _observations[i]);
-                // A source that is not ready keeps its first observation until it spans a window.
-                if (reason != SkipReason.NotReady) {
-                    _observations[i] = Observation(cumulative, uint32(block.timestamp));
-                }
             } else {
-                (p,, reason) = _readV3(src);
+                (p,, reason, cumulative) = _readV3(src, _observations[i]);
+            }
+            // A V2 source that is not ready keeps its first observation until it spans a window.
+            if (reason != SkipReason.NotReady) {
+                _observations[i] = Observation(cumulative, uint32(block.timestamp));
             }
             if (reason == SkipReason.None) {
                 prices[valid++] = p;
@@ -161,7 +162,8 @@ contract TwapOracle is ITwapOracle {
             } else if (accepted != 0) {
                 uint256 move = OracleMath.deviationBps(median, accepted);
                 if (move > _maxMoveBps) {
-                    // A large move is accepted once two consecutive rounds agree on it.
+                    // A large move is accepted once two consecutive rounds agree on it. The previous
+                    // candidate is 0 after an accepted round (it was `accepted`, which is too far).
                     uint256 previous = _candidate;
                     if (previous == 0 || OracleMath.deviationBps(median, previous) > _maxMoveBps) {
                         status = Status.MoveTooLarge;
@@ -172,7 +174,8 @@ contract TwapOracle is ITwapOracle {
         }
         if (status == Status.Ok) accepted = median;
 
-        // Cannot overflow: one increment per round, at most one round per 30 minutes.
+        // Cannot overflow: one increment per round, at most one round per 30 minutes (2^32 rounds
+        // take 245,000 years).
         unchecked {
             s.roundId += 1;
         }
@@ -183,10 +186,12 @@ contract TwapOracle is ITwapOracle {
             status: status,
             sources: uint8(sources),
             detailBps: uint16(Math.min(detail, type(uint16).max)),
-            roundId: s.roundId
+            roundId: s.roundId,
+            sourceCount: s.sourceCount
         });
-        // The candidate is kept for confirmation and for error reports; above 2^128 it is out of bounds.
-        _candidate = uint128(Math.min(median, type(uint128).max));
+        // A refused candidate is kept for confirmation and for error reports. After an accepted round
+        // it equals the price and 0 is stored, so two accepted rounds in a row need no write at all.
+        if (status != Status.Ok || s.status != Status.Ok) _candidate = status == Status.Ok ? 0 : median;
         emit PriceUpdated(s.roundId, status, median, accepted, sources);
         return true;
     }
@@ -208,34 +213,34 @@ contract TwapOracle is ITwapOracle {
 
     /// @inheritdoc ITwapOracle
     function candidate() external view returns (uint256) {
-        return _candidate;
+        return _state.status == Status.Ok ? _state.price : _candidate;
     }
 
     // ------------------------------------------------------------------ billing reads
 
     /// @inheritdoc ITwapOracle
     function price() public view returns (uint256) {
-        (uint256 p,) = _usablePrice();
+        (uint256 p,,) = _usablePrice();
         return p;
     }
 
     /// @inheritdoc ITwapOracle
     function usdToToken(uint256 amountUsd) external view returns (uint256) {
-        (uint256 p,) = _usablePrice();
+        (uint256 p,,) = _usablePrice();
         return OracleMath.usdToToken(amountUsd, p, _tokenUnit);
     }
 
     /// @inheritdoc ITwapOracle
     function tokenToUsd(uint256 amount) external view returns (uint256) {
-        (uint256 p,) = _usablePrice();
+        (uint256 p,,) = _usablePrice();
         return OracleMath.tokenToUsd(amount, p, _tokenUnit);
     }
 
     /// @inheritdoc ITwapOracle
     function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80) {
-        (uint256 p, PriceState memory s) = _usablePrice();
-        // p <= _maxPrice < 2^128, so it fits an int256.
-        return (s.roundId, int256(p), s.updatedAt, s.updatedAt, s.roundId);
+        (uint256 p, uint256 updatedAt, uint256 roundId) = _usablePrice();
+        // p <= _maxPrice < 2^128 fits an int256; roundId is a uint32 and fits a uint80.
+        return (uint80(roundId), int256(p), updatedAt, updatedAt, uint80(roundId));
     }
 
     /// @inheritdoc ITwapOracle
@@ -257,7 +262,7 @@ contract TwapOracle is ITwapOracle {
 
     /// @inheritdoc ITwapOracle
     function sourceCount() external view returns (uint256) {
-        return _sourceCount;
+        return _state.sourceCount;
     }
 
     /// @inheritdoc ITwapOracle
@@ -271,7 +276,7 @@ contract TwapOracle is ITwapOracle {
         if (src.kind == SourceKind.UniswapV2) {
             (price_, quoteLiquidity, reason,) = _readV2(src, _observations[index]);
         } else {
-            (price_, quoteLiquidity, reason) = _readV3(src);
+            (price_, quoteLiquidity, reason,) = _readV3(src, _observations[index]);
         }
         if (reason != SkipReason.None) price_ = 0;
     }
@@ -289,7 +294,7 @@ contract TwapOracle is ITwapOracle {
 
     /// @inheritdoc ITwapOracle
     function addSource(address pool, SourceKind kind, uint64 minQuoteLiquidity) external onlyTimelock {
-        uint256 count = _sourceCount;
+        uint256 count = _state.sourceCount;
         if (count == MAX_SOURCES) revert TwapOracle_TooManySources();
         for (uint256 i; i < count; ++i) {
             if (_sources[i].pool == pool) revert TwapOracle_DuplicateSource(pool);
@@ -309,17 +314,16 @@ contract TwapOracle is ITwapOracle {
             minQuoteLiquidity: minQuoteLiquidity
         });
         _sources[count] = src;
-        if (kind == SourceKind.UniswapV2) {
-            (,,, uint224 cumulative) = _readV2(src, Observation(0, 0));
-            _observations[count] = Observation(cumulative, uint32(block.timestamp));
-        }
-        _sourceCount = uint8(count + 1);
+        (,,, uint224 cumulative) =
+            kind == SourceKind.UniswapV2 ? _readV2(src, Observation(0, 0)) : _readV3Now(src);
+        _observations[count] = Observation(cumulative, uint32(block.timestamp));
+        _state.sourceCount = uint8(count + 1);
         emit SourceAdded(pool, kind, minQuoteLiquidity);
     }
 
     /// @inheritdoc ITwapOracle
     function removeSource(address pool) external onlyTimelock {
-        uint256 last = _sourceCount;
+        uint256 last = _state.sourceCount;
         for (uint256 i; i < last; ++i) {
             if (_sources[i].pool == pool) {
                 // Cannot underflow: the loop ran, so last >= 1.
@@ -330,7 +334,7 @@ contract TwapOracle is ITwapOracle {
                 _observations[i] = _observations[last];
                 delete _sources[last];
                 delete _observations[last];
-                _sourceCount = uint8(last);
+                _state.sourceCount = uint8(last);
                 emit SourceRemoved(pool);
                 return;
             }
@@ -348,14 +352,15 @@ contract TwapOracle is ITwapOracle {
 
     // ------------------------------------------------------------------ internals
 
-    function _usablePrice() private view returns (uint256, PriceState memory s) {
-        s = _state;
-        if (s.status != Status.Ok) _revertStatus(s);
-        if (block.timestamp > uint256(s.updatedAt) + _maxAge) revert TwapOracle_StalePrice(s.updatedAt, _maxAge);
-        return (s.price, s);
+    /// @dev The accepted price and its round, or the named revert. Reads the one `_state` slot.
+    function _usablePrice() private view returns (uint256 p, uint256 updatedAt, uint256 roundId) {
+        PriceState storage s = _state;
+        (p, updatedAt, roundId) = (s.price, s.updatedAt, s.roundId);
+        if (s.status != Status.Ok) _revertStatus(_state);
+        if (block.timestamp > updatedAt + _maxAge) revert TwapOracle_StalePrice(updatedAt, _maxAge);
     }
 
-    function _revertStatus(PriceState memory s) private view {
+    function _revertStatus(PriceState storage s) private view {
         if (s.status == Status.None) revert TwapOracle_NoPrice();
         if (s.status == Status.TooFewSources) revert TwapOracle_TooFewSources(s.sources, _minSources);
         if (s.status == Status.SourcesDiverge) revert TwapOracle_SourcesDiverge(s.sources, _minSources, s.detailBps);
@@ -364,7 +369,7 @@ contract TwapOracle is ITwapOracle {
     }
 
     function _sourceAt(uint256 index) private view returns (Source memory) {
-        if (index >= _sourceCount) revert TwapOracle_NoSuchSource(index);
+        if (index >= _state.sourceCount) revert TwapOracle_NoSuchSource(index);
         return _sources[index];
     }
 
@@ -393,7 +398,15 @@ contract TwapOracle is ITwapOracle {
         unchecked {
             averageX112 = uint256(cumulative - obs.cumulative) / period;
         }
-        p = Math.mulDiv(averageX112, 10 ** src.scaleExponent, _Q112);
+        uint256 scale = 10 ** src.scaleExponent;
+        if ((averageX112 | scale) >> 128 == 0) {
+            // Both factors are below 2^128, so the product fits 256 bits.
+            unchecked {
+                p = (averageX112 * scale) >> 112;
+            }
+        } else {
+            p = Math.mulDiv(averageX112, scale, _Q112);
+        }
     }
 
     /// @dev The pair's price cumulative of the token (quote per token, UQ112x112 x seconds) extended to
@@ -419,34 +432,85 @@ contract TwapOracle is ITwapOracle {
         cumulative = uint224(cumulativeNow);
     }
 
-    /// @dev A V3 pool's geometric-mean price over the window, its USD-side virtual reserve (from the
-    /// harmonic-mean in-range liquidity), and why it gives none.
-    function _readV3(Source memory src) private view returns (uint256 p, uint256 quoteReserve, SkipReason reason) {
-        uint32[] memory secondsAgos = new uint32[](2);
-        secondsAgos[0] = _window;
+    /// @dev A V3 pool's geometric-mean price, its USD-side virtual reserve (from the harmonic-mean
+    /// in-range liquidity), why it gives none, and its current cumulatives packed for the next
+    /// observation. In the steady state the average runs from the previous round's observation to now
+    /// and costs one cheap `observe([0])`; a source without a usable observation (just added, or
+    /// keepers stopped for longer than `maxAge`) uses the pool's own history over `window` instead,
+    /// which must reach that far back (`HistoryTooShort` otherwise).
+    function _readV3(Source memory src, Observation memory obs)
+        private
+        view
+        returns (uint256 p, uint256 quoteReserve, SkipReason reason, uint224 packedNow)
+    {
+        uint256 period = block.timestamp - obs.timestamp;
+        bool stored = period >= _window && period <= _maxAge;
+        uint32[] memory secondsAgos = new uint32[](stored ? 1 : 2);
+        if (!stored) {
+            secondsAgos[0] = _window;
+            period = _window;
+        }
         try IUniswapV3PoolLike(src.pool).observe(secondsAgos) returns (
             int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidity
         ) {
-            int56 delta = tickCumulatives[1] - tickCumulatives[0];
-            int24 meanTick = int24(delta / int56(uint56(_window)));
-            // Round toward negative infinity, as OracleLibrary.consult does.
-            if (delta < 0 && (delta % int56(uint56(_window)) != 0)) meanTick--;
-            uint160 sqrtPriceX96 = TickMath.getSqrtRatioAtTick(meanTick);
-            uint256 liquidity;
-            // Overflow of the seconds-per-liquidity accumulator is intended (it wraps like the pool's).
+            uint256 last = secondsAgos.length - 1;
+            packedNow = _packV3(tickCumulatives[last], secondsPerLiquidity[last]);
+            (int56 tickThen, uint160 splThen) =
+                stored ? _unpackV3(obs.cumulative) : (tickCumulatives[0], secondsPerLiquidity[0]);
+            uint160 splDelta;
+            // The seconds-per-liquidity accumulator wraps like the pool's (overflow intended).
             unchecked {
-                uint160 splDelta = secondsPerLiquidity[1] - secondsPerLiquidity[0];
-                liquidity = splDelta == 0 ? 0 : (uint256(_window) * type(uint160).max) / (uint256(splDelta) << 32);
+                splDelta = secondsPerLiquidity[last] - splThen;
             }
-            // Virtual reserve of the quote token: L * sqrtP (token1) or L / sqrtP (token0).
-            quoteReserve = src.tokenIsToken0
-                ? Math.mulDiv(liquidity, sqrtPriceX96, 1 << 96)
-                : Math.mulDiv(liquidity, 1 << 96, sqrtPriceX96);
-            if (quoteReserve < _floor(src)) return (0, quoteReserve, SkipReason.Thin);
-            p = OracleMath.priceAtSqrt(sqrtPriceX96, src.tokenIsToken0, 10 ** src.scaleExponent);
+            (p, quoteReserve, reason) = _v3Average(src, tickCumulatives[last] - tickThen, splDelta, period);
         } catch {
-            return (0, 0, SkipReason.HistoryTooShort);
+            (,,, packedNow) = _readV3Now(src);
+            reason = SkipReason.HistoryTooShort;
         }
+    }
+
+    /// @dev The pool's current cumulatives, packed (`observe([0])` needs no history). Reverts
+    /// `TwapOracle_UnsupportedPool` for a pool that is not an initialised V3 pool.
+    function _readV3Now(Source memory src) private view returns (uint256, uint256, SkipReason, uint224) {
+        uint32[] memory now_ = new uint32[](1);
+        try IUniswapV3PoolLike(src.pool).observe(now_) returns (
+            int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidity
+        ) {
+            return (0, 0, SkipReason.None, _packV3(tickCumulatives[0], secondsPerLiquidity[0]));
+        } catch {
+            revert TwapOracle_UnsupportedPool(src.pool);
+        }
+    }
+
+    /// @dev Price and USD-side virtual reserve from a tick-cumulative and a seconds-per-liquidity delta.
+    function _v3Average(Source memory src, int56 tickDelta, uint160 splDelta, uint256 period)
+        private
+        pure
+        returns (uint256 p, uint256 quoteReserve, SkipReason reason)
+    {
+        int56 span = int56(uint56(period));
+        int24 meanTick = int24(tickDelta / span);
+        // Round toward negative infinity, as OracleLibrary.consult does.
+        if (tickDelta < 0 && (tickDelta % span != 0)) meanTick--;
+        uint160 sqrtPriceX96 = TickMath.getSqrtRatioAtTick(meanTick);
+        // Harmonic-mean in-range liquidity, as OracleLibrary.consult: period * 2^160 / (splDelta * 2^32).
+        uint256 liquidity = splDelta == 0 ? 0 : (period * type(uint160).max) / (uint256(splDelta) << 32);
+        // Virtual reserve of the quote token: L * sqrtP (token1) or L / sqrtP (token0).
+        quoteReserve = src.tokenIsToken0
+            ? Math.mulDiv(liquidity, sqrtPriceX96, 1 << 96)
+            : Math.mulDiv(liquidity, 1 << 96, sqrtPriceX96);
+        if (quoteReserve < _floor(src)) return (0, quoteReserve, SkipReason.Thin);
+        p = OracleMath.priceAtSqrt(sqrtPriceX96, src.tokenIsToken0, 10 ** src.scaleExponent);
+    }
+
+    /// @dev A V3 observation in the 224-bit cumulative field: the int56 tick cumulative's bits above
+    /// the uint160 seconds-per-liquidity cumulative.
+    function _packV3(int56 tickCumulative, uint160 secondsPerLiquidity) private pure returns (uint224) {
+        return uint224((uint256(uint56(tickCumulative)) << 160) | secondsPerLiquidity);
+    }
+
+    function _unpackV3(uint224 packed) private pure returns (int56 tickCumulative, uint160 secondsPerLiquidity) {
+        return (int56(uint56(packed >> 160)), uint160(packed));
     }
 
     /// @dev Sorts `prices[0:n]`, then returns the median of the sources within `_maxDeviationBps` of

@@ -11,12 +11,27 @@ library OracleMath {
 
     /// @notice Token base units worth `amountUsd` at `price`, rounded up (the payer never pays less).
     /// @param tokenUnit 10**tokenDecimals.
+    /// @dev Requires tokenUnit < 2^128 and price > 0 (the oracle guarantees both).
     function usdToToken(uint256 amountUsd, uint256 price, uint256 tokenUnit) internal pure returns (uint256) {
+        if (amountUsd >> 128 == 0) {
+            // Both factors are below 2^128, so the product fits; price > 0, so the division is defined.
+            unchecked {
+                uint256 product = amountUsd * tokenUnit;
+                return product / price + (product % price == 0 ? 0 : 1);
+            }
+        }
         return Math.mulDiv(amountUsd, tokenUnit, price, Math.Rounding.Ceil);
     }
 
     /// @notice USD worth `amount` token base units at `price`, rounded down.
+    /// @dev Requires price < 2^128 and tokenUnit > 0 (the oracle guarantees both).
     function tokenToUsd(uint256 amount, uint256 price, uint256 tokenUnit) internal pure returns (uint256) {
+        if (amount >> 128 == 0) {
+            // Both factors are below 2^128, so the product fits; tokenUnit > 0.
+            unchecked {
+                return amount * price / tokenUnit;
+            }
+        }
         return Math.mulDiv(amount, price, tokenUnit);
     }
 
@@ -36,6 +51,13 @@ library OracleMath {
     /// @notice |a - b| / b in basis points, rounded up (b > 0).
     function deviationBps(uint256 a, uint256 b) internal pure returns (uint256) {
         uint256 diff = a > b ? a - b : b - a;
+        if (diff >> 128 == 0) {
+            // diff < 2^128, so diff * BPS < 2^142 fits; b > 0, so division and modulo are defined.
+            unchecked {
+                uint256 scaled = diff * BPS;
+                return scaled / b + (scaled % b == 0 ? 0 : 1);
+            }
+        }
         return Math.mulDiv(diff, BPS, b, Math.Rounding.Ceil);
     }
 

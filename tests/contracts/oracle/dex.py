@@ -89,6 +89,8 @@ class Pool:
         if self.kind == 1:
             target = sqrt_price_x96(price18, self.synor_is_token0, self.quote_decimals)
             current = self.contract.slot0().sqrtPriceX96
+            if target == current:
+                return
             zero_for_one = target < current
             self.router.swap(self.address, zero_for_one, 10**40, target, sender=trader)
             return

@@ -78,20 +78,32 @@ def test_the_twap_follows_real_trades_and_v2_and_v3_agree(oracle, pools, deploye
     assert within(oracle.price(), START_PRICE * 115 // 100, 50)
 
 
-def test_v3_price_is_tickmath_of_the_pools_observed_mean_tick(project, oracle, pools, deployer):
+def test_v3_price_is_tickmath_of_the_pools_observed_mean_tick(project, oracle, pools, deployer, synor, timelock):
     harness = project.TickMathHarness.deploy(sender=deployer)
     v3_index = next(i for i, p in enumerate(pools) if p.kind == 1)
     v3 = pools[v3_index]
+
+    def expected(period):
+        cumulatives, _ = v3.contract.observe([period, 0])
+        mean_tick = (cumulatives[1] - cumulatives[0]) // period  # floors toward -inf, as the oracle
+        return price_from_sqrt(harness.getSqrtRatioAtTick(mean_tick), v3.synor_is_token0, v3.quote_decimals)
+
     v3.move_to(START_PRICE * 103 // 100, deployer)
     advance(WINDOW // 3)
     v3.move_to(START_PRICE * 97 // 100, deployer)
     advance(WINDOW)
     ape.chain.mine()
-    cumulatives, _ = v3.contract.observe([WINDOW, 0])
-    delta = cumulatives[1] - cumulatives[0]
-    mean_tick = delta // WINDOW  # Python floors toward negative infinity, as the oracle rounds
-    expected = price_from_sqrt(harness.getSqrtRatioAtTick(mean_tick), v3.synor_is_token0, v3.quote_decimals)
-    assert oracle.sourcePrice(v3_index) == expected
+    # Steady state: the average runs from the oracle's observation at its last round to now.
+    period = ape.chain.blocks.head.timestamp - oracle.state().updatedAt
+    assert period > WINDOW
+    assert oracle.sourcePrice(v3_index) == expected(period)
+    # A source without an observation of its own uses the pool's history over exactly `window`.
+    fresh = project.TwapOracle.deploy(oracle_config(synor, timelock), sender=deployer)
+    add_sources(fresh, timelock, [v3], deployer)
+    v3.move_to(START_PRICE * 102 // 100, deployer)
+    advance(WINDOW // 2)
+    ape.chain.mine()
+    assert fresh.sourcePrice(0) == expected(WINDOW)
 
 
 def test_tickmath_port_matches_real_v3_pool_initialisation(project, deployer, v3_factory, v3_pool_container):

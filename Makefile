@@ -4,37 +4,44 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test test-contracts test-forge test-python lint demo bench gas-snapshot abi clean
+.PHONY: setup test test-ape test-forge lint slither demo bench abi clean
 
 setup:
 	@bash tools/setup.sh
 
 test: setup lint
 	$(MAKE) --no-print-directory test-forge
+	$(MAKE) --no-print-directory slither
 	$(MAKE) --no-print-directory test-ape
 
 ## Contract, CLI and off-chain tests on anvil (ape starts its own anvil on 127.0.0.1:8545).
 test-ape:
-	$(BIN)/ape test tests/ -p no:cacheprovider
+	$(BIN)/ape test tests/
 
 ## Fuzz and invariant tests of the money math (forge, offline, through the solc-js wrapper).
 test-forge:
 	$(BIN)/forge test
 
 lint:
-	$(BIN)/ruff check offchain tests scripts
-	$(BIN)/ruff format --check offchain tests scripts
+	$(BIN)/ruff check offchain tests scripts bench tools
+	$(BIN)/ruff format --check offchain tests scripts bench tools
 	$(BIN)/mypy
+
+## Static analysis: fails on any finding of medium severity or above (justified ones are annotated in place).
+SLITHER := .venv-slither/bin/slither
+$(SLITHER):
+	python3 -m venv .venv-slither
+	.venv-slither/bin/pip install --quiet "slither-analyzer==0.11.6" "crytic-compile==0.4.2"
+
+slither: setup $(SLITHER)
+	$(SLITHER) . --compile-force-framework foundry --foundry-out-directory .forge/out \
+		--filter-paths "node_modules|tests/|contracts/test/" --exclude-informational --exclude-low --fail-medium
 
 demo: setup
 	$(BIN)/python scripts/demo.py
 
 bench: setup
 	$(BIN)/python -m bench
-
-## Regenerates .gas-snapshot (forge) after a contract change; review and commit it.
-gas-snapshot: setup
-	$(BIN)/forge snapshot --snap .gas-snapshot
 
 ## Refreshes the ABIs shipped inside the Python package from the compiled contracts.
 abi: setup

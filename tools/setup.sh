@@ -17,6 +17,15 @@ else
   say "npm toolchain up to date"
 fi
 
+# OpenZeppelin's Solidity sources only, for ape (see ape-config.yaml); forge reads node_modules.
+OZ_COPY=.deps/openzeppelin-contracts
+if [ ! -f "$OZ_COPY/.complete" ] || [ node_modules/.package-lock.json -nt "$OZ_COPY/.complete" ]; then
+  say "preparing $OZ_COPY (Solidity sources of @openzeppelin/contracts)"
+  rm -rf "$OZ_COPY" && mkdir -p "$OZ_COPY"
+  (cd node_modules/@openzeppelin/contracts && find . -name '*.sol' -print0 | xargs -0 cp --parents -t "$ROOT/$OZ_COPY")
+  touch "$OZ_COPY/.complete"
+fi
+
 # 2. Python virtual environment with the pinned packages and this project, editable.
 if [ ! -x .venv/bin/python ]; then
   say "creating .venv"

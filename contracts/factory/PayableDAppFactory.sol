@@ -181,7 +181,7 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
         uint256 count = apps.length;
         if (count == 0 || count != seconds_.length) revert PayableDAppFactory_BadBatch();
         untils = new uint256[](count);
-        uint256 total;
+        uint256 total = 0;
         for (uint256 i; i < count; ++i) {
             uint256 amount;
             (untils[i], amount) = _extend(apps[i], seconds_[i]);
@@ -226,6 +226,8 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
     /// @dev Moves the runway and emits its events; the caller pulls `amount` afterwards.
     function _extend(address app, uint256 seconds_) private returns (uint256 until, uint256 amount) {
         uint256 current = _runwayUntil[app];
+        // Zero is the "never registered" sentinel, not a balance: a runway is at least its creation time.
+        // slither-disable-next-line incorrect-equality
         if (current == 0) revert PayableDAppFactory_UnknownApplication(app);
         if (seconds_ == 0) revert PayableDAppFactory_ZeroSeconds();
         if (seconds_ > MAX_TIMESTAMP) revert PayableDAppFactory_Overflow(seconds_);

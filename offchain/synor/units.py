@@ -7,7 +7,7 @@ float, and a value that does not fit the token's decimals exactly is refused rat
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 
 DURATION_UNITS: dict[str, int] = {
     "s": 1,
@@ -19,6 +19,9 @@ DURATION_UNITS: dict[str, int] = {
 """Seconds per duration suffix. ``m`` is minutes; months are not offered (their length varies)."""
 
 _DURATION_PART = re.compile(r"(\d+)([smhdw]?)")
+_MAX_AMOUNT_CHARS = 120
+_EXACT = Context(prec=_MAX_AMOUNT_CHARS + 40, traps=[Inexact, InvalidOperation])
+_DURATION = re.compile(r"(?:\d+[smhdw])+|\d+")
 
 
 class InputError(ValueError):
@@ -28,36 +31,31 @@ class InputError(ValueError):
 def parse_duration(text: str) -> int:
     """Seconds in ``text``: ``604800``, ``1w``, ``3d``, ``12h``, ``90m``, ``45s`` or ``1w2d``."""
     cleaned = text.strip().lower().replace(" ", "")
-    if not cleaned:
-        raise InputError("empty duration: give seconds or a number with a unit, e.g. 1w, 3d, 12h, 90m")
-    position, total = 0, 0
-    while position < len(cleaned):
-        match = _DURATION_PART.match(cleaned, position)
-        if match is None or match.end() == position:
-            raise InputError(
-                f"invalid duration {text!r}: use seconds or a number with a unit s, m, h, d or w (e.g. 1w, 3d)"
-            )
-        number, unit = match.groups()
-        if not unit and match.end() != len(cleaned):
-            raise InputError(f"invalid duration {text!r}: every number but the last needs a unit (e.g. 1w2d)")
-        total += int(number) * DURATION_UNITS[unit or "s"]
-        position = match.end()
-    return total
+    if not _DURATION.fullmatch(cleaned):
+        raise InputError(
+            f"invalid duration {text!r}: use seconds or numbers with a unit s, m, h, d or w (e.g. 1w, 3d, 1w2d)"
+        )
+    return sum(int(number) * DURATION_UNITS[unit or "s"] for number, unit in _DURATION_PART.findall(cleaned))
 
 
 def parse_amount(text: str, decimals: int) -> int:
     """Base units in a decimal amount such as ``19.99`` for a token with ``decimals`` decimals."""
     cleaned = text.strip().replace("_", "").replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InputError(f"invalid amount {text!r}: write a plain decimal number such as 19.99") from None
-    if not value.is_finite() or value < 0:
-        raise InputError(f"invalid amount {text!r}: it must be a finite number of at least 0")
-    scaled = value.scaleb(decimals)
-    if scaled != scaled.to_integral_value():
-        raise InputError(f"amount {text!r} has more than {decimals} decimals, the token's precision")
-    return int(scaled)
+    if len(cleaned) > _MAX_AMOUNT_CHARS:
+        raise InputError(f"invalid amount {text[:20]!r}…: longer than {_MAX_AMOUNT_CHARS} characters")
+    # Decimal's default context keeps 28 digits and would silently round a larger amount: compute
+    # in an exact context that refuses any rounding instead.
+    with localcontext(_EXACT):
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise InputError(f"invalid amount {text!r}: write a plain decimal number such as 19.99") from None
+        if not value.is_finite() or value < 0:
+            raise InputError(f"invalid amount {text!r}: it must be a finite number of at least 0")
+        scaled = value.scaleb(decimals)
+        if scaled != scaled.to_integral_value():
+            raise InputError(f"amount {text!r} has more than {decimals} decimals, the token's precision")
+        return int(scaled)
 
 
 def parse_rate(text: str) -> int:

@@ -93,7 +93,9 @@ def test_zero_prefund_registers_without_payment_or_node(project, chain, factory,
     assert receipt.events.filter(factory.ApplicationCreated) == [
         factory.ApplicationCreated(app=app.address, owner=developer, templateHash=TEMPLATE, salt=b"\x00" * 32)
     ]
-    assert receipt.events.filter(factory.FinancialRunway) == [factory.FinancialRunway(app=app.address, until=now)]
+    assert receipt.events.filter(factory.FinancialRunway) == [
+        factory.FinancialRunway(app=app.address, until=now)
+    ]
     assert not receipt.events.filter(factory.RunwayPaid)
     assert factory.isRegistered(app) and not factory.isActive(app)
     assert factory.runway(app) == now
@@ -109,7 +111,9 @@ def test_prefund_pulls_cost_to_payee_and_starts_runway(project, chain, factory, 
     app = created_app(project, factory, receipt)
     until = chain.blocks.head.timestamp + WEEK
     assert factory.runway(app) == until and factory.isActive(app)
-    assert receipt.events.filter(factory.FinancialRunway) == [factory.FinancialRunway(app=app.address, until=until)]
+    assert receipt.events.filter(factory.FinancialRunway) == [
+        factory.FinancialRunway(app=app.address, until=until)
+    ]
     assert receipt.events.filter(factory.RunwayPaid) == [
         factory.RunwayPaid(app=app.address, payer=developer, seconds_=WEEK, amount=price)
     ]
@@ -175,7 +179,9 @@ def test_zero_owner_is_rejected(factory, developer):
 
 
 def test_prefund_without_allowance_reverts_payment_failed_and_creates_nothing(factory, developer):
-    with ape.reverts(factory.PayableDAppFactory_PaymentFailed, payer=developer.address, amount=factory.cost(WEEK)):
+    with ape.reverts(
+        factory.PayableDAppFactory_PaymentFailed, payer=developer.address, amount=factory.cost(WEEK)
+    ):
         factory.newApplication(developer, TEMPLATE, WEEK, sender=developer)
     assert factory.applicationCount() == 0
 
@@ -236,7 +242,9 @@ def test_extend_beyond_max_timestamp_reverts_overflow(factory, app, sponsor, usd
 
 def test_extend_without_allowance_or_balance_reverts_payment_failed(factory, app, sponsor, stranger, usdc):
     before = factory.runway(app)
-    with ape.reverts(factory.PayableDAppFactory_PaymentFailed, payer=sponsor.address, amount=factory.cost(WEEK)):
+    with ape.reverts(
+        factory.PayableDAppFactory_PaymentFailed, payer=sponsor.address, amount=factory.cost(WEEK)
+    ):
         factory.extendRunway(app, WEEK, sender=sponsor)
     usdc.approve(factory, 2**256 - 1, sender=stranger)  # allowance but no balance
     with ape.reverts(factory.PayableDAppFactory_PaymentFailed, payer=stranger.address):
@@ -344,7 +352,10 @@ def test_bad_permit_without_allowance_reverts_payment_failed(chain, factory, app
 
 
 def test_batch_extension_pays_once_for_all(project, chain, factory, developer, sponsor, usdc, payee):
-    apps = [created_app(project, factory, factory.newApplication(developer, TEMPLATE, 0, sender=developer)) for _ in range(3)]
+    apps = [
+        created_app(project, factory, factory.newApplication(developer, TEMPLATE, 0, sender=developer))
+        for _ in range(3)
+    ]
     seconds = [3600, WEEK, 2 * WEEK]
     total = sum(factory.cost(t) for t in seconds)
     usdc.approve(factory, total, sender=sponsor)

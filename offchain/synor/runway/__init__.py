@@ -1,0 +1,1 @@
+"""Application runway: pricing, buying and watching runway on a PayableDAppFactory."""

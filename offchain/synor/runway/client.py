@@ -1,0 +1,289 @@
+"""Talking to a PayableDAppFactory: prices, applications, runway, and paying for it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.contract import Contract
+from web3.logs import DISCARD
+from web3.types import TxReceipt
+
+from synor.chain import Chain, ChainError
+
+LOG_CHUNK = 10_000
+PERMIT_TYPES = [
+    {"name": "owner", "type": "address"},
+    {"name": "spender", "type": "address"},
+    {"name": "value", "type": "uint256"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "deadline", "type": "uint256"},
+]
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    address: str
+    symbol: str
+    decimals: int
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """Runway bought for ``app``: ``seconds`` for ``cost`` base units, now ending at ``until``."""
+
+    app: str
+    seconds: int
+    cost: int
+    until: int
+    tx_hash: str
+
+
+@dataclass(frozen=True)
+class AppRecord:
+    """An application as its creation event recorded it."""
+
+    app: str
+    owner: str
+    template_hash: str
+    block: int
+
+
+@dataclass(frozen=True)
+class AppStatus:
+    app: str
+    owner: str
+    template_hash: str
+    until: int
+    now: int
+
+    @property
+    def active(self) -> bool:
+        return self.until > self.now
+
+    @property
+    def remaining(self) -> int:
+        return max(self.until - self.now, 0)
+
+
+class FactoryClient:
+    """A PayableDAppFactory and its payment token, seen through one deployment."""
+
+    def __init__(self, chain: Chain, address: str | None = None) -> None:
+        self.chain = chain
+        self.factory: Contract = chain.contract("PayableDAppFactory", address)
+
+    # ------------------------------------------------------------------ reads
+
+    @cached_property
+    def token_contract(self) -> Contract:
+        return self.chain.contract("TestStablecoin", self.factory.functions.paymentToken().call())
+
+    @cached_property
+    def token(self) -> TokenInfo:
+        contract = self.token_contract
+        return TokenInfo(
+            contract.address, contract.functions.symbol().call(), contract.functions.decimals().call()
+        )
+
+    @cached_property
+    def price_per_second(self) -> int:
+        return int(self.factory.functions.pricePerSecond().call())
+
+    @cached_property
+    def payee(self) -> str:
+        return str(self.factory.functions.payee().call())
+
+    def cost(self, seconds: int) -> int:
+        return int(self.factory.functions.cost(seconds).call())
+
+    def seconds_for(self, amount: int) -> int:
+        return int(self.factory.functions.secondsFor(amount).call())
+
+    def is_registered(self, app: str) -> bool:
+        return bool(self.factory.functions.isRegistered(_checksum(app)).call())
+
+    def status(self, app: str) -> AppStatus:
+        address = _checksum(app)
+        if not self.is_registered(address):
+            raise ChainError(
+                f"{app} is not an application of factory {self.factory.address}: check the address"
+            )
+        application = self.chain.contract("Application", address)
+        return AppStatus(
+            app=address,
+            owner=application.functions.owner().call(),
+            template_hash="0x" + bytes(application.functions.templateHash().call()).hex(),
+            until=int(self.factory.functions.runway(address).call()),
+            now=self.chain.now(),
+        )
+
+    def applications(self, owner: str | None = None) -> list[AppRecord]:
+        """Every application this factory created (optionally of one first owner), oldest first."""
+        records = []
+        argument_filters = {"owner": _checksum(owner)} if owner else None
+        for log in self._logs(self.factory.events.ApplicationCreated, argument_filters):
+            records.append(
+                AppRecord(
+                    app=log["args"]["app"],
+                    owner=log["args"]["owner"],
+                    template_hash="0x" + bytes(log["args"]["templateHash"]).hex(),
+                    block=log["blockNumber"],
+                )
+            )
+        return records
+
+    def runway_events(self, from_block: int, to_block: int) -> list[tuple[str, int, int]]:
+        """``(app, until, block)`` of every FinancialRunway event in the block range, in chain order."""
+        return [
+            (log["args"]["app"], int(log["args"]["until"]), log["blockNumber"])
+            for log in self._logs(self.factory.events.FinancialRunway, None, from_block, to_block)
+        ]
+
+    def _logs(
+        self,
+        event: Any,
+        argument_filters: dict[str, Any] | None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> Iterator[Any]:
+        first = self.chain.deployment.start_block if start is None else start
+        last = self.chain.w3.eth.block_number if end is None else end
+        for chunk_start in range(first, last + 1, LOG_CHUNK):
+            chunk_end = min(chunk_start + LOG_CHUNK - 1, last)
+            yield from event.get_logs(
+                from_block=chunk_start, to_block=chunk_end, argument_filters=argument_filters
+            )
+
+    # ------------------------------------------------------------------ writes
+
+    def create(
+        self,
+        signer: LocalAccount,
+        owner: str,
+        template_hash: bytes,
+        prefund_seconds: int,
+        max_cost: int | None = None,
+        salt: bytes | None = None,
+    ) -> Purchase:
+        """Creates an application with ``prefund_seconds`` of runway paid by ``signer``."""
+        cost = self.cost(prefund_seconds)
+        self._check_affordable(signer.address, cost, max_cost)
+        if cost:
+            self._ensure_allowance(signer, cost)
+        salt = salt if salt is not None else secrets.token_bytes(32)
+        call = self.factory.functions.newApplication(_checksum(owner), template_hash, prefund_seconds, salt)
+        receipt = self.chain.send(signer, call, "creating the application")
+        created = self.factory.events.ApplicationCreated().process_receipt(receipt, errors=DISCARD)
+        app = created[0]["args"]["app"]
+        return Purchase(
+            app, prefund_seconds, cost, int(self.factory.functions.runway(app).call()), _hash(receipt)
+        )
+
+    def extend(self, signer: LocalAccount, app: str, seconds: int, max_cost: int | None = None) -> Purchase:
+        """Buys ``seconds`` of runway for ``app``, paid by ``signer`` (a permit when the token has one)."""
+        address = _checksum(app)
+        if not self.is_registered(address):
+            raise ChainError(
+                f"{app} is not an application of factory {self.factory.address}: check the address"
+            )
+        cost = self.cost(seconds)
+        self._check_affordable(signer.address, cost, max_cost)
+        limit = cost if max_cost is None else max_cost
+        allowance = self.token_contract.functions.allowance(signer.address, self.factory.address).call()
+        if allowance < cost and self._supports_permit():
+            deadline = self.chain.now() + 3600
+            v, r, s = self._sign_permit(signer, cost, deadline)
+            call = self.factory.functions.extendRunwayWithPermit(address, seconds, limit, deadline, v, r, s)
+        else:
+            self._ensure_allowance(signer, cost)
+            call = self.factory.functions.extendRunway(address, seconds, limit)
+        receipt = self.chain.send(signer, call, "extending the runway")
+        paid = self.factory.events.RunwayPaid().process_receipt(receipt, errors=DISCARD)[0]["args"]
+        return Purchase(
+            address,
+            seconds,
+            int(paid["amount"]),
+            int(self.factory.functions.runway(address).call()),
+            _hash(receipt),
+        )
+
+    def _check_affordable(self, payer: str, cost: int, max_cost: int | None) -> None:
+        token = self.token
+        if max_cost is not None and cost > max_cost:
+            raise ChainError(
+                f"this costs {_units(cost, token)}, more than --max-cost {_units(max_cost, token)}"
+            )
+        balance = int(self.token_contract.functions.balanceOf(payer).call())
+        if balance < cost:
+            raise ChainError(
+                f"{payer} holds {_units(balance, token)} but this costs {_units(cost, token)}: fund the account first"
+            )
+
+    def _ensure_allowance(self, signer: LocalAccount, cost: int) -> None:
+        allowance = self.token_contract.functions.allowance(signer.address, self.factory.address).call()
+        if allowance < cost:
+            call = self.token_contract.functions.approve(self.factory.address, cost)
+            self.chain.send(signer, call, f"approving {_units(cost, self.token)} for the factory")
+
+    def _supports_permit(self) -> bool:
+        try:
+            self.token_contract.functions.DOMAIN_SEPARATOR().call()
+            self.token_contract.functions.nonces(self.factory.address).call()
+        except Exception:  # a token without EIP-2612 simply lacks these functions
+            return False
+        return True
+
+    def _sign_permit(self, signer: LocalAccount, value: int, deadline: int) -> tuple[int, bytes, bytes]:
+        token = self.token_contract
+        _, name, version, chain_id, verifying_contract, _, _ = token.functions.eip712Domain().call()
+        message = {
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                "Permit": PERMIT_TYPES,
+            },
+            "primaryType": "Permit",
+            "domain": {
+                "name": name,
+                "version": version,
+                "chainId": chain_id,
+                "verifyingContract": verifying_contract,
+            },
+            "message": {
+                "owner": signer.address,
+                "spender": self.factory.address,
+                "value": value,
+                "nonce": token.functions.nonces(signer.address).call(),
+                "deadline": deadline,
+            },
+        }
+        signed = Account.sign_message(encode_typed_data(full_message=message), signer.key)
+        return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+
+
+def _checksum(address: str | None) -> str:
+    if address is None or not Web3.is_address(address):
+        raise ChainError(f"{address!r} is not an address: expected 0x followed by 40 hex digits")
+    return str(Web3.to_checksum_address(address))
+
+
+def _hash(receipt: TxReceipt) -> str:
+    return "0x" + bytes(receipt["transactionHash"]).hex()
+
+
+def _units(amount: int, token: TokenInfo) -> str:
+    from synor.units import format_amount
+
+    return format_amount(amount, token.decimals, token.symbol)

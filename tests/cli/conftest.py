@@ -1,0 +1,48 @@
+"""A deployed stack on the test session's anvil, recorded where the CLI under test reads it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from synor.cli import main
+from synor.deploy import StackOptions, deploy_stack
+from synor.deployments import save
+
+PAYEE_INDEX = 9
+
+
+@pytest.fixture(scope="module")
+def stack(project, accounts, chain, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("deployments")
+    options = StackOptions(
+        grant_to=tuple(a.address for a in accounts[1:4]), payee=accounts[PAYEE_INDEX].address
+    )
+    record = deploy_stack(project, accounts[0], options, "local", chain.provider.http_uri)
+    save(record, folder)
+    return folder, record
+
+
+@pytest.fixture
+def synor(stack):
+    """Runs `synor --deployments <stack> ARGS…` and returns (exit code, stdout, stderr)."""
+    folder, _ = stack
+    runner = CliRunner(mix_stderr=False)
+
+    def invoke(*args: str, env: dict[str, str] | None = None):
+        result = runner.invoke(main, ["--deployments", str(folder), *args], env=env, catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+@pytest.fixture
+def synor_json(synor):
+    def invoke(*args: str):
+        code, out, err = synor(*args, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+    return invoke

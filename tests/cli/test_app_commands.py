@@ -1,0 +1,235 @@
+"""`synor app …` against real contracts on anvil: results, chain effects, and every refusal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from synor.deployments import Deployment, save
+from tests.cli.conftest import PAYEE_INDEX
+
+WEEK = 604_800
+
+
+def _balance(project, record, holder):
+    return project.TestStablecoin.at(record.contracts["payment_token"]).balanceOf(holder)
+
+
+def test_cost_human_and_json(synor, synor_json):
+    code, out, _ = synor("app", "cost", "1w")
+    assert code == 0
+    assert "19.990001 USDC" in out and "604,800 s" in out and "0.000033052248677249 USDC/s" in out
+    payload = synor_json("app", "cost", "2w")
+    assert payload["cost"] == {"amount": "39.980001", "base_units": "39980001", "symbol": "USDC"}
+    assert payload["seconds"] == 2 * WEEK
+
+
+def test_create_with_prefund_pays_the_payee(project, accounts, chain, stack, synor_json):
+    _, record = stack
+    payee = accounts[PAYEE_INDEX]
+    before = _balance(project, record, payee)
+    created = synor_json("app", "create", "--prefund", "1w", "--account", "dev:1")
+    factory = project.PayableDAppFactory.at(record.contracts["factory"])
+    assert created["cost"]["base_units"] == "19990001"
+    assert factory.runway(created["app"]) == created["until"] == chain.blocks.head.timestamp + WEEK
+    assert project.Application.at(created["app"]).owner() == accounts[1].address
+    assert _balance(project, record, payee) - before == 19_990_001
+
+
+def test_create_without_prefund_registers_inactive(project, stack, synor, synor_json):
+    _, record = stack
+    created = synor_json("app", "create", "--account", "dev:1", "--owner", "0x" + "ab" * 20)
+    factory = project.PayableDAppFactory.at(record.contracts["factory"])
+    assert factory.isRegistered(created["app"]) and not factory.isActive(created["app"])
+    assert created["cost"]["base_units"] == "0"
+    status = synor_json("app", "status", created["app"])
+    assert status["active"] is False and status["owner"].lower() == "0x" + "ab" * 20
+    code, out, _ = synor("app", "create", "--account", "dev:1")
+    assert code == 0 and "no prefund" in out
+
+
+def test_create_with_salt_lands_at_the_predicted_address(project, accounts, stack, synor_json):
+    _, record = stack
+    factory = project.PayableDAppFactory.at(record.contracts["factory"])
+    salt = "0x" + "42" * 32
+    template = "0x" + "11" * 32
+    predicted = factory.calculateApplicationAddress(accounts[1], accounts[1], template, salt)
+    created = synor_json("app", "create", "--account", "dev:1", "--salt", salt, "--template", template)
+    assert created["app"] == predicted
+    assert synor_json("app", "status", predicted)["template_hash"] == template
+
+
+def test_third_party_extends_with_a_permit_in_one_transaction(
+    project, accounts, chain, stack, synor, synor_json
+):
+    _, record = stack
+    app = synor_json("app", "create", "--prefund", "1w", "--account", "dev:1")["app"]
+    until = synor_json("app", "status", app)["until"]
+    token = project.TestStablecoin.at(record.contracts["payment_token"])
+    nonce = token.nonces(accounts[2])
+    extended = synor_json("app", "extend", app, "2w", "--account", "dev:2")
+    assert extended["until"] == until + 2 * WEEK
+    assert extended["cost"]["amount"] == "39.980001"
+    assert token.nonces(accounts[2]) == nonce + 1  # paid through the permit
+    receipt = chain.get_receipt(extended["transaction"])
+    assert receipt.sender == accounts[2].address
+    code, out, _ = synor("app", "extend", app, "1h", "--account", "dev:2")
+    assert code == 0 and "extended" in out
+
+
+def test_extend_with_an_existing_allowance_uses_it(project, accounts, stack, synor_json):
+    _, record = stack
+    app = synor_json("app", "create", "--account", "dev:1")["app"]
+    token = project.TestStablecoin.at(record.contracts["payment_token"])
+    token.approve(record.contracts["factory"], 10**12, sender=accounts[3])
+    nonce = token.nonces(accounts[3])
+    synor_json("app", "extend", app, "1d", "--account", "dev:3", "--max-cost", "3")
+    assert token.nonces(accounts[3]) == nonce  # no permit needed
+
+
+def test_list_and_watch(stack, synor, synor_json, chain):
+    active = synor_json("app", "create", "--prefund", "1d", "--account", "dev:1")["app"]
+    idle = synor_json("app", "create", "--account", "dev:1")["app"]
+    listed = {row["app"]: row for row in synor_json("app", "list")["applications"]}
+    assert listed[active]["active"] and not listed[idle]["active"]
+    mine = synor_json("app", "list", "--owner", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8")["applications"]
+    assert {row["app"] for row in mine} >= {active, idle}
+    running = {row["app"] for row in synor_json("app", "watch", "--once")["running"]}
+    assert active in running and idle not in running
+    code, out, _ = synor("app", "watch", "--polls", "1", "--interval", "0")
+    assert code == 0 and f"START {active}" in out and idle not in out
+    code, out, _ = synor("app", "list")
+    assert code == 0 and active in out and "inactive" in out
+    chain.mine(timestamp=chain.blocks.head.timestamp + 2 * 86_400)
+    assert active not in {row["app"] for row in synor_json("app", "watch", "--once")["running"]}
+    code, out, _ = synor("app", "watch", "--once")
+    assert code == 0
+
+
+def test_status_human_output(synor, synor_json):
+    app = synor_json("app", "create", "--prefund", "1h", "--account", "dev:1")["app"]
+    code, out, _ = synor("app", "status", app)
+    assert code == 0 and "active" in out and "left" in out
+
+
+# ------------------------------------------------------------------ refusals: one line, exit 2, nothing sent
+
+
+@pytest.fixture
+def nothing_sent(chain):
+    height = chain.blocks.height
+    yield
+    assert chain.blocks.height == height, "a refused command must not send a transaction"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("app", "cost", "1x"), "invalid duration"),
+        (("app", "extend", "0x" + "01" * 20, "0", "--account", "dev:2"), "at least one second"),
+        (("app", "extend", "0x" + "01" * 20, "1w", "--account", "dev:2"), "is not an application"),
+        (("app", "extend", "nope", "1w", "--account", "dev:2"), "is not an address"),
+        (("app", "status", "0x" + "01" * 20), "is not an application"),
+        (("app", "create", "--prefund", "1w", "--account", "dev:9"), "holds 0 USDC"),
+        (
+            ("app", "create", "--prefund", "1w", "--max-cost", "19.99", "--account", "dev:1"),
+            "more than --max-cost",
+        ),
+        (
+            ("app", "create", "--prefund", "1w", "--max-cost", "1.0000001", "--account", "dev:1"),
+            "more than 6 decimals",
+        ),
+        (("app", "create", "--template", "0x12", "--account", "dev:1"), "invalid template hash"),
+        (("app", "create", "--account", "dev:99"), "does not exist"),
+        (("app", "create", "--owner", "bob", "--account", "dev:1"), "is not an address"),
+    ],
+)
+def test_bad_input_is_refused_with_one_line(synor, nothing_sent, args, message):
+    code, out, err = synor(*args)
+    assert code == 2
+    assert message in err
+    assert out == ""
+
+
+def test_missing_signer_is_refused(synor, nothing_sent):
+    code, _, err = synor("app", "create", env={"SYNOR_PRIVATE_KEY": ""})
+    assert code == 2 and "no account" in err
+
+
+def test_missing_deployment(tmp_path):
+    from click.testing import CliRunner
+
+    from synor.cli import main
+
+    result = CliRunner(mix_stderr=False).invoke(main, ["--deployments", str(tmp_path), "app", "cost", "1w"])
+    assert result.exit_code == 2
+    assert "no deployment for network 'local'" in result.stderr and "ape run deploy" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"chain_id": 1}, "is chain 31337, but the local deployment is on chain 1"),
+        ({"rpc_url": "http://127.0.0.1:9"}, "cannot reach the node"),
+        ({"contracts": {"factory": "0x" + "00" * 19 + "01"}}, "node was reset"),
+    ],
+)
+def test_wrong_node_is_refused(tmp_path, stack, change, message):
+    from dataclasses import asdict
+
+    from click.testing import CliRunner
+
+    from synor.cli import main
+
+    _, record = stack
+    save(Deployment(**{**asdict(record), **change}), tmp_path)
+    result = CliRunner(mix_stderr=False).invoke(
+        main, ["--deployments", str(tmp_path), "app", "cost", "1w"], env={"SYNOR_RPC_URL": ""}
+    )
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_invalid_deployment_record(tmp_path):
+    from click.testing import CliRunner
+
+    from synor.cli import main
+
+    (tmp_path / "local.json").write_text("{not json")
+    result = CliRunner(mix_stderr=False).invoke(main, ["--deployments", str(tmp_path), "app", "cost", "1w"])
+    assert result.exit_code == 2 and "not a valid deployment record" in result.stderr
+
+
+def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain):
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "ape"),
+            "run",
+            "deploy",
+            "--network",
+            "ethereum:local:foundry",
+            "--account",
+            "TEST::0",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads((tmp_path / "local.json").read_text())
+    assert record["chain_id"] == chain.chain_id
+    assert record["payment_token"] == {
+        "decimals": 6,
+        "price_per_second": "33052248677249000000",
+        "symbol": "USDC",
+    }
+    assert set(record["contracts"]) == {"synor", "payment_token", "factory"}
+    assert chain.provider.web3.eth.get_code(record["contracts"]["factory"])

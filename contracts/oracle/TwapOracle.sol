@@ -123,7 +123,7 @@ contract TwapOracle is ITwapOracle {
 
         uint256 count = s.sourceCount;
         uint256[] memory prices = new uint256[](count);
-        uint256 valid;
+        uint256 valid = 0;
         for (uint256 i; i < count; ++i) {
             Source memory src = _sources[i];
             uint256 p;
@@ -138,6 +138,7 @@ contract TwapOracle is ITwapOracle {
             if (reason != SkipReason.NotReady) {
                 _observations[i] = Observation(cumulative, uint32(block.timestamp));
             }
+            // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
             if (reason == SkipReason.None) {
                 prices[valid++] = p;
             } else {
@@ -146,9 +147,9 @@ contract TwapOracle is ITwapOracle {
         }
 
         uint256 accepted = s.price;
-        uint256 median;
+        uint256 median = 0;
         Status status = Status.Ok;
-        uint256 detail;
+        uint256 detail = 0;
         uint256 sources = valid;
         if (valid < _minSources) {
             status = Status.TooFewSources;
@@ -213,6 +214,7 @@ contract TwapOracle is ITwapOracle {
 
     /// @inheritdoc ITwapOracle
     function candidate() external view returns (uint256) {
+        // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
         return _state.status == Status.Ok ? _state.price : _candidate;
     }
 
@@ -285,9 +287,14 @@ contract TwapOracle is ITwapOracle {
     function sourcePrice(uint256 index) external view returns (uint256) {
         (uint256 p, uint256 liquidity, SkipReason reason) = sourceQuote(index);
         address pool = _sources[index].pool;
+        // Enum comparisons, not balances:
+        // slither-disable-next-line incorrect-equality
         if (reason == SkipReason.HistoryTooShort) revert TwapOracle_HistoryTooShort(pool, _window);
+        // slither-disable-next-line incorrect-equality
         if (reason == SkipReason.Thin) revert TwapOracle_ThinSource(pool, liquidity, _floor(_sources[index]));
+        // slither-disable-next-line incorrect-equality
         if (reason == SkipReason.NotReady) revert TwapOracle_SourceNotReady(pool);
+        // slither-disable-next-line incorrect-equality
         if (reason == SkipReason.Stale) revert TwapOracle_StaleSource(pool);
         return p;
     }
@@ -389,6 +396,7 @@ contract TwapOracle is ITwapOracle {
         (cumulative, tokenReserve, quoteReserve) = _currentCumulative(src);
         uint256 period = block.timestamp - obs.timestamp;
         if (period > _maxAge) return (0, quoteReserve, SkipReason.Stale, cumulative);
+        // slither-disable-next-line incorrect-equality (an empty pair has no price)
         if (quoteReserve < _floor(src) || tokenReserve == 0) return (0, quoteReserve, SkipReason.Thin, cumulative);
         // A source added less than a window ago (addSource records its first observation).
         if (period < _window) return (0, quoteReserve, SkipReason.NotReady, cumulative);
@@ -396,12 +404,17 @@ contract TwapOracle is ITwapOracle {
         // Differences of cumulatives modulo 2^224 are exact: a window's sum of UQ112x112 prices is far
         // below 2^224 (it would need a price above 2^80 quote units per token unit for a day).
         unchecked {
+            // slither-disable-next-line divide-before-multiply (see below)
             averageX112 = uint256(cumulative - obs.cumulative) / period;
         }
         uint256 scale = 10 ** src.scaleExponent;
+        // Dividing the cumulative difference by the period first is how a UQ112x112 average is taken
+        // (UniswapV2 ExampleOracleSimple); the truncation is below 2^-112 of a quote unit per token unit.
+        // slither-disable-next-line incorrect-equality
         if ((averageX112 | scale) >> 128 == 0) {
             // Both factors are below 2^128, so the product fits 256 bits.
             unchecked {
+                // slither-disable-next-line divide-before-multiply
                 p = (averageX112 * scale) >> 112;
             }
         } else {
@@ -426,6 +439,8 @@ contract TwapOracle is ITwapOracle {
         unchecked {
             uint32 elapsed = uint32(block.timestamp) - lastTrade;
             if (elapsed != 0 && tokenReserve != 0) {
+                // As the pair itself accumulates: a UQ112x112 price (a division) times seconds.
+                // slither-disable-next-line divide-before-multiply
                 cumulativeNow += ((quoteReserve << 112) / tokenReserve) * elapsed;
             }
         }
@@ -491,9 +506,11 @@ contract TwapOracle is ITwapOracle {
         int56 span = int56(uint56(period));
         int24 meanTick = int24(tickDelta / span);
         // Round toward negative infinity, as OracleLibrary.consult does.
+        // slither-disable-next-line weak-prng (a remainder test for rounding, not randomness)
         if (tickDelta < 0 && (tickDelta % span != 0)) meanTick--;
         uint160 sqrtPriceX96 = TickMath.getSqrtRatioAtTick(meanTick);
         // Harmonic-mean in-range liquidity, as OracleLibrary.consult: period * 2^160 / (splDelta * 2^32).
+        // slither-disable-next-line incorrect-equality (no in-range liquidity at all)
         uint256 liquidity = splDelta == 0 ? 0 : (period * type(uint160).max) / (uint256(splDelta) << 32);
         // Virtual reserve of the quote token: L * sqrtP (token1) or L / sqrtP (token0).
         quoteReserve = src.tokenIsToken0
@@ -523,7 +540,7 @@ contract TwapOracle is ITwapOracle {
         OracleMath.sort(prices, n);
         uint256 overall = OracleMath.medianOf(prices, 0, n);
         uint256 lo = n;
-        uint256 hi;
+        uint256 hi = 0;
         for (uint256 i; i < n; ++i) {
             uint256 d = OracleMath.deviationBps(prices[i], overall);
             if (d > maxDeviation) maxDeviation = d;

@@ -53,6 +53,8 @@ library TickMath {
             if (absTick & 0x40000 != 0) ratio = (ratio * 0x2216e584f5fa1ea926041bedfe98) >> 128;
             if (absTick & 0x80000 != 0) ratio = (ratio * 0x48a170391f7dc42444e8fa2) >> 128;
 
+            // Upstream's inversion for positive ticks (the product above is for |tick|).
+            // slither-disable-next-line divide-before-multiply
             if (tick > 0) ratio = type(uint256).max / ratio;
 
             // Q128.128 -> Q128.96, rounding up so that getTickAtSqrtRatio(result) == tick (as upstream).

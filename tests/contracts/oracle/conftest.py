@@ -7,7 +7,14 @@ from itertools import count
 import ape
 import pytest
 
-from tests.contracts.oracle.dex import ONE, container, create_v2_pool, create_v3_pool, through_timelock, advance
+from tests.contracts.oracle.dex import (
+    ONE,
+    advance,
+    container,
+    create_v2_pool,
+    create_v3_pool,
+    through_timelock,
+)
 
 _batch_salts = count(10**6)
 
@@ -95,14 +102,18 @@ def pools(v2_factory, v3_factory, v2_pair_container, v3_pool_container, router, 
         create_v2_pool(v2_factory, v2_pair_container, synor, stables[name], START_PRICE, POOL_SYNOR, deployer)
         for name in ("USDC", "DAI", "USDT")
     ]
-    v3 = create_v3_pool(v3_factory, v3_pool_container, router, synor, stables["USDC"], START_PRICE, POOL_SYNOR, deployer)
+    v3 = create_v3_pool(
+        v3_factory, v3_pool_container, router, synor, stables["USDC"], START_PRICE, POOL_SYNOR, deployer
+    )
     v3.contract.increaseObservationCardinalityNext(200, sender=deployer)
-    return v2 + [v3]
+    return [*v2, v3]
 
 
 @pytest.fixture(scope="module")
 def timelock(project, deployer):
-    return project.SynorTimelock.deploy(DELAY, [deployer], [ape.utils.ZERO_ADDRESS], ape.utils.ZERO_ADDRESS, sender=deployer)
+    return project.SynorTimelock.deploy(
+        DELAY, [deployer], [ape.utils.ZERO_ADDRESS], ape.utils.ZERO_ADDRESS, sender=deployer
+    )
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +123,9 @@ def bare_oracle(project, deployer, synor, timelock):
 
 
 def add_source(oracle, timelock, pool, deployer, floor=FLOOR):
-    return through_timelock(timelock, oracle, oracle.addSource.encode_input(pool.address, pool.kind, floor), deployer)
+    return through_timelock(
+        timelock, oracle, oracle.addSource.encode_input(pool.address, pool.kind, floor), deployer
+    )
 
 
 def remove_source(oracle, timelock, pool, deployer):

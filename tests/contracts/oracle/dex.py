@@ -78,7 +78,9 @@ class Pool:
     def spot_price(self) -> int:
         """Current spot price, 18-decimal USD per SYNOR."""
         if self.kind == 1:
-            return price_from_sqrt(self.contract.slot0().sqrtPriceX96, self.synor_is_token0, self.quote_decimals)
+            return price_from_sqrt(
+                self.contract.slot0().sqrtPriceX96, self.synor_is_token0, self.quote_decimals
+            )
         r0, r1, _ = self.contract.getReserves()
         synor_r, quote_r = (r0, r1) if self.synor_is_token0 else (r1, r0)
         return quote_r * 10 ** (36 - self.quote_decimals) // synor_r
@@ -130,7 +132,9 @@ def create_v2_pool(v2_factory, pair_container, synor, quote, price18, synor_amou
     return Pool(0, pair, synor, quote)
 
 
-def create_v3_pool(v3_factory, pool_container, router, synor, quote, price18, synor_amount, provider, fee=3000):
+def create_v3_pool(
+    v3_factory, pool_container, router, synor, quote, price18, synor_amount, provider, fee=3000
+):
     receipt = v3_factory.createPool(synor, quote, fee, sender=provider)
     pool = pool_container.at(receipt.events[0].pool)
     synor_is_token0 = pool.token0() == synor.address

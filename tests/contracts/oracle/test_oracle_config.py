@@ -52,9 +52,13 @@ def test_constructor_rejects_zero_addresses(project, deployer, synor, timelock, 
 
 
 def test_constructor_rejects_a_timelock_with_a_short_delay(project, deployer, synor):
-    quick = project.SynorTimelock.deploy(3599, [deployer], [ape.utils.ZERO_ADDRESS], ape.utils.ZERO_ADDRESS, sender=deployer)
+    quick = project.SynorTimelock.deploy(
+        3599, [deployer], [ape.utils.ZERO_ADDRESS], ape.utils.ZERO_ADDRESS, sender=deployer
+    )
     config = oracle_config(synor, quick)
-    deploy_reverts(project, deployer, config, "TwapOracle_TimelockDelayTooShort(uint256)", ["uint256"], [3599])
+    deploy_reverts(
+        project, deployer, config, "TwapOracle_TimelockDelayTooShort(uint256)", ["uint256"], [3599]
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,7 +78,14 @@ def test_constructor_rejects_a_timelock_with_a_short_delay(project, deployer, sy
 )
 def test_constructor_rejects_out_of_range_numbers(project, deployer, synor, timelock, field, overrides):
     config = oracle_config(synor, timelock, **overrides)
-    deploy_reverts(project, deployer, config, "TwapOracle_InvalidConfig(bytes32)", ["bytes32"], [field.encode().ljust(32, b"\0")])
+    deploy_reverts(
+        project,
+        deployer,
+        config,
+        "TwapOracle_InvalidConfig(bytes32)",
+        ["bytes32"],
+        [field.encode().ljust(32, b"\0")],
+    )
 
 
 def test_every_read_reverts_no_price_before_the_first_round(bare_oracle):

@@ -66,7 +66,9 @@ def test_diverging_sources_make_reads_revert(oracle, pools, deployer):
     assert receipt.events.filter(oracle.PriceUpdated)[0].status == DIVERGE
     assert state.detailBps > 500
     for read in reads(oracle):
-        with ape.reverts(oracle.TwapOracle_SourcesDiverge, agreeing=0, required=2, deviationBps=state.detailBps):
+        with ape.reverts(
+            oracle.TwapOracle_SourcesDiverge, agreeing=0, required=2, deviationBps=state.detailBps
+        ):
             read()
     for pool in pools[:2]:
         pool.move_to(START_PRICE, deployer)
@@ -96,17 +98,30 @@ def test_a_stale_oracle_reverts_and_stale_v2_sources_are_re_recorded(oracle, poo
 
 
 def test_thin_sources_are_skipped_and_too_few_remain(
-    project, deployer, synor, timelock, stables, pools, v2_factory, v2_pair_container, v3_factory,
-    v3_pool_container, router,
+    project,
+    deployer,
+    synor,
+    timelock,
+    stables,
+    pools,
+    v2_factory,
+    v2_pair_container,
+    v3_factory,
+    v3_pool_container,
+    router,
 ):
     usds = project.TestStablecoin.deploy("Thin USD", "USDS", 18, sender=deployer)
     usds.mint(deployer, 10**9 * ONE, sender=deployer)
     usds.approve(router, 2**256 - 1, sender=deployer)
     thin_v2 = create_v2_pool(v2_factory, v2_pair_container, synor, usds, START_PRICE, 10_000 * ONE, deployer)
-    thin_v3_contract = v3_pool_container.at(v3_factory.createPool(synor, usds, 500, sender=deployer).events[0].pool)
+    thin_v3_contract = v3_pool_container.at(
+        v3_factory.createPool(synor, usds, 500, sender=deployer).events[0].pool
+    )
     thin_v3 = Pool(1, thin_v3_contract, synor, usds, router)
     thin_v3_contract.initialize(sqrt_price_x96(START_PRICE, thin_v3.synor_is_token0, 18), sender=deployer)
-    router.mint(thin_v3_contract, deployer, -887270, 887270, isqrt(10_000 * ONE * 5_000 * ONE), sender=deployer)
+    router.mint(
+        thin_v3_contract, deployer, -887270, 887270, isqrt(10_000 * ONE * 5_000 * ONE), sender=deployer
+    )
     # $5k of DAI in each, below the $10k floor; plus one healthy pool.
     oracle = make_oracle(project, deployer, synor, timelock, [thin_v2, thin_v3, pools[0]])
     state = oracle.state()
@@ -115,7 +130,9 @@ def test_thin_sources_are_skipped_and_too_few_remain(
         quote = oracle.sourceQuote(index)
         assert quote.reason == THIN and quote.price_ == 0
         assert within(quote.quoteLiquidity, 5_000 * ONE, 10)
-        with ape.reverts(oracle.TwapOracle_ThinSource, pool=pool.address, liquidity=quote.quoteLiquidity, floor=FLOOR * ONE):
+        with ape.reverts(
+            oracle.TwapOracle_ThinSource, pool=pool.address, liquidity=quote.quoteLiquidity, floor=FLOOR * ONE
+        ):
             oracle.sourcePrice(index)
     receipt = run_round(oracle, deployer)
     skipped = receipt.events.filter(oracle.SourceSkipped)
@@ -124,8 +141,12 @@ def test_thin_sources_are_skipped_and_too_few_remain(
         oracle.price()
 
 
-def test_too_short_v3_history_is_named_and_grown(project, deployer, synor, timelock, stables, pools, v3_factory, v3_pool_container, router):
-    contract = v3_pool_container.at(v3_factory.createPool(synor, stables["USDT"], 3000, sender=deployer).events[0].pool)
+def test_too_short_v3_history_is_named_and_grown(
+    project, deployer, synor, timelock, stables, pools, v3_factory, v3_pool_container, router
+):
+    contract = v3_pool_container.at(
+        v3_factory.createPool(synor, stables["USDT"], 3000, sender=deployer).events[0].pool
+    )
     young = Pool(1, contract, synor, stables["USDT"], router)
     contract.initialize(sqrt_price_x96(START_PRICE, young.synor_is_token0, 6), sender=deployer)
     quote_amount = 2_000_000 * 10**6 // 2
@@ -138,7 +159,10 @@ def test_too_short_v3_history_is_named_and_grown(project, deployer, synor, timel
     with ape.reverts(oracle.TwapOracle_HistoryTooShort, pool=contract.address, window=WINDOW):
         oracle.sourcePrice(0)
     receipt = oracle.update(sender=deployer)
-    assert [(e.pool, e.reason) for e in receipt.events.filter(oracle.SourceSkipped)][0] == (contract.address, HISTORY)
+    assert next((e.pool, e.reason) for e in receipt.events.filter(oracle.SourceSkipped)) == (
+        contract.address,
+        HISTORY,
+    )
     # Grow the history, let trades fill it for a window, and the source counts again.
     oracle.growHistory(0, 64, sender=deployer)
     for step in range(8):
@@ -164,7 +188,9 @@ def test_a_large_move_waits_for_a_confirming_round(oracle, pools, deployer):
     candidate = oracle.candidate()
     assert within(candidate, START_PRICE * 13 // 10, 50)
     for read in reads(oracle):
-        with ape.reverts(oracle.TwapOracle_MoveTooLarge, candidate=candidate, moveBps=state.detailBps, maxMoveBps=1500):
+        with ape.reverts(
+            oracle.TwapOracle_MoveTooLarge, candidate=candidate, moveBps=state.detailBps, maxMoveBps=1500
+        ):
             read()
     run_round(oracle, deployer)  # the next window agrees: accepted
     assert within(oracle.price(), START_PRICE * 13 // 10, 50)
@@ -175,5 +201,7 @@ def test_a_price_outside_the_sanity_bounds_is_refused(project, deployer, synor, 
     candidate = oracle.candidate()
     assert within(candidate, START_PRICE, 10)
     for read in reads(oracle):
-        with ape.reverts(oracle.TwapOracle_PriceOutOfBounds, candidate=candidate, minPrice=ONE, maxPrice=10 * ONE):
+        with ape.reverts(
+            oracle.TwapOracle_PriceOutOfBounds, candidate=candidate, minPrice=ONE, maxPrice=10 * ONE
+        ):
             read()

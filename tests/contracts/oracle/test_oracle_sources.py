@@ -49,22 +49,30 @@ def test_added_sources_record_order_and_decimals(bare_oracle, timelock, pools, s
         bare_oracle.source(len(pools))
 
 
-def test_duplicate_and_foreign_pools_are_rejected(bare_oracle, timelock, pools, stables, v2_factory, v2_pair_container, deployer):
+def test_duplicate_and_foreign_pools_are_rejected(
+    bare_oracle, timelock, pools, stables, v2_factory, v2_pair_container, deployer
+):
     add_source(bare_oracle, timelock, pools[0], deployer)
     with ape.reverts(bare_oracle.TwapOracle_DuplicateSource, pool=pools[0].address):
         add_source(bare_oracle, timelock, pools[0], deployer)
     # A USDC/DAI pair does not trade SYNOR.
-    stable_pair = create_v2_pool(v2_factory, v2_pair_container, stables["USDC"], stables["DAI"], ONE, 1000 * 10**6, deployer)
+    stable_pair = create_v2_pool(
+        v2_factory, v2_pair_container, stables["USDC"], stables["DAI"], ONE, 1000 * 10**6, deployer
+    )
     with ape.reverts(bare_oracle.TwapOracle_UnsupportedPool, pool=stable_pair.address):
         add_source(bare_oracle, timelock, stable_pair, deployer)
 
 
-def test_at_most_eight_sources(project, bare_oracle, timelock, synor, v2_factory, v2_pair_container, deployer):
+def test_at_most_eight_sources(
+    project, bare_oracle, timelock, synor, v2_factory, v2_pair_container, deployer
+):
     pools = []
     for i in range(9):
         coin = project.TestStablecoin.deploy(f"Coin {i}", f"C{i}", 6, sender=deployer)
         coin.mint(deployer, 10**12, sender=deployer)
-        pools.append(create_v2_pool(v2_factory, v2_pair_container, synor, coin, ONE // 2, 1000 * ONE, deployer))
+        pools.append(
+            create_v2_pool(v2_factory, v2_pair_container, synor, coin, ONE // 2, 1000 * ONE, deployer)
+        )
     for pool in pools[:8]:
         add_source(bare_oracle, timelock, pool, deployer, floor=0)
     with ape.reverts(bare_oracle.TwapOracle_TooManySources):

@@ -67,8 +67,8 @@ def test_the_twap_follows_real_trades_and_v2_and_v3_agree(oracle, pools, deploye
     advance(WINDOW // 2)
     ape.chain.mine()
     quotes = [oracle.sourceQuote(i) for i in range(len(pools))]
-    v2_prices = [q.price_ for q, p in zip(quotes, pools) if p.kind == 0]
-    v3_prices = [q.price_ for q, p in zip(quotes, pools) if p.kind == 1]
+    v2_prices = [q.price_ for q, p in zip(quotes, pools, strict=True) if p.kind == 0]
+    v3_prices = [q.price_ for q, p in zip(quotes, pools, strict=True) if p.kind == 1]
     for price in v2_prices + v3_prices:
         assert within(price, START_PRICE * 115 // 100, 50)
     # Arithmetic (V2) and geometric (V3) means of the same path agree within 0.2%.
@@ -78,7 +78,9 @@ def test_the_twap_follows_real_trades_and_v2_and_v3_agree(oracle, pools, deploye
     assert within(oracle.price(), START_PRICE * 115 // 100, 50)
 
 
-def test_v3_price_is_tickmath_of_the_pools_observed_mean_tick(project, oracle, pools, deployer, synor, timelock):
+def test_v3_price_is_tickmath_of_the_pools_observed_mean_tick(
+    project, oracle, pools, deployer, synor, timelock
+):
     harness = project.TickMathHarness.deploy(sender=deployer)
     v3_index = next(i for i, p in enumerate(pools) if p.kind == 1)
     v3 = pools[v3_index]

@@ -80,8 +80,11 @@ def main(ctx: click.Context, network: str, rpc_url: str | None, deployments: Pat
 
 def _register() -> None:
     from synor.cli.app import app
+    from synor.cli.oracle import keeper, oracle
 
     main.add_command(app)
+    main.add_command(oracle)
+    main.add_command(keeper)
 
 
 _register()

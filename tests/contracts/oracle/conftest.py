@@ -7,7 +7,7 @@ from itertools import count
 import ape
 import pytest
 
-from tests.contracts.oracle.dex import (
+from synor.oracle.uniswap import (
     ONE,
     advance,
     container,

@@ -8,8 +8,8 @@ from ape.exceptions import ContractLogicError
 from eth_abi import encode
 from eth_utils import keccak
 
+from synor.oracle.uniswap import ONE
 from tests.contracts.oracle.conftest import CONFIG, oracle_config
-from tests.contracts.oracle.dex import ONE
 
 
 def deploy_reverts(project, deployer, config, signature, types=(), values=()):

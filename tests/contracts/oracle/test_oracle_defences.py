@@ -6,6 +6,7 @@ from math import isqrt
 
 import ape
 
+from synor.oracle.uniswap import FULL_RANGE_60, ONE, Pool, advance, create_v2_pool, sqrt_price_x96
 from tests.contracts.oracle.conftest import (
     FLOOR,
     MAX_AGE,
@@ -16,7 +17,6 @@ from tests.contracts.oracle.conftest import (
     oracle_config,
     run_round,
 )
-from tests.contracts.oracle.dex import FULL_RANGE_60, ONE, Pool, advance, create_v2_pool, sqrt_price_x96
 
 OK, TOO_FEW, DIVERGE, OUT_OF_BOUNDS, MOVE = 1, 2, 3, 4, 5
 STALE, THIN, HISTORY = 2, 3, 4

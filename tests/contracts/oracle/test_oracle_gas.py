@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from synor.oracle.uniswap import ONE
 from tests.contracts.oracle.conftest import run_round
-from tests.contracts.oracle.dex import ONE
 
 UPDATE_PER_SOURCE = 30_000
 UPDATE_SKIP = 35_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ape
 
+from synor.oracle.uniswap import ONE, create_v2_pool
 from tests.contracts.oracle.conftest import DELAY, FLOOR, add_source, remove_source
-from tests.contracts.oracle.dex import ONE, create_v2_pool
 
 
 def test_only_the_timelock_adds_and_removes(bare_oracle, pools, deployer, stranger):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import ape
 
-from tests.contracts.oracle.conftest import START_PRICE, WINDOW, add_sources, oracle_config, run_round
-from tests.contracts.oracle.dex import (
+from synor.oracle.uniswap import (
     MAX_TICK,
     MIN_TICK,
     ONE,
     advance,
     price_from_sqrt,
 )
+from tests.contracts.oracle.conftest import START_PRICE, WINDOW, add_sources, oracle_config, run_round
 
 OK, TOO_FEW = 1, 2
 NOT_READY = 1

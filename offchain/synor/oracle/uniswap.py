@@ -1,4 +1,8 @@
-"""Real Uniswap V2/V3 contracts from their npm artifacts, and integer helpers to trade on them."""
+"""Real Uniswap V2/V3 contracts from their npm artifacts, and integer helpers to trade on them.
+
+For local chains, tests and the demo (the artifacts come from the repository's node_modules). ape is
+imported lazily inside functions, so importing this module loads nothing heavy.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,7 @@ import json
 from itertools import count
 from math import isqrt
 from pathlib import Path
-
-import ape
-from ape.contracts import ContractContainer
-from ethpm_types import ContractType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 UNISWAP = ROOT / "node_modules" / "@uniswap"
@@ -30,8 +31,12 @@ MAX_SQRT_RATIO = 1461446703485210103287273052203988822378723970342
 _salts = count(1)
 
 
-def container(name: str) -> ContractContainer:
-    """A ContractContainer for one of the Uniswap artifacts (bytecode compiled by Uniswap, deployed as is)."""
+def container(name: str) -> Any:
+    """An ape ContractContainer for one of the Uniswap artifacts (bytecode compiled by Uniswap, deployed
+    as is)."""
+    from ape.contracts import ContractContainer
+    from ethpm_types import ContractType
+
     data = json.loads(ARTIFACTS[name].read_text())
     bytecode = data["bytecode"] if isinstance(data["bytecode"], str) else data["bytecode"]["object"]
     if not bytecode.startswith("0x"):
@@ -53,7 +58,7 @@ def sqrt_price_x96(price18: int, synor_is_token0: bool, quote_decimals: int) -> 
 
 def price_from_sqrt(sqrt_x96: int, synor_is_token0: bool, quote_decimals: int) -> int:
     """Inverse of sqrt_price_x96, rounded down, in 18-decimal USD per SYNOR."""
-    scale = 10 ** (36 - quote_decimals)
+    scale = int(10 ** (36 - quote_decimals))
     if synor_is_token0:
         return sqrt_x96 * sqrt_x96 * scale // 2**192
     return 2**192 * scale // (sqrt_x96 * sqrt_x96)
@@ -62,7 +67,7 @@ def price_from_sqrt(sqrt_x96: int, synor_is_token0: bool, quote_decimals: int) -
 class Pool:
     """One SYNOR/stablecoin pool (V2 pair or V3 pool) and how to trade on it."""
 
-    def __init__(self, kind, contract, synor, quote, router=None):
+    def __init__(self, kind: int, contract: Any, synor: Any, quote: Any, router: Any = None) -> None:
         self.kind = kind  # 0 = V2, 1 = V3 (ITwapOracle.SourceKind)
         self.contract = contract
         self.synor = synor
@@ -72,8 +77,8 @@ class Pool:
         self.quote_decimals = quote.decimals()
 
     @property
-    def address(self):
-        return self.contract.address
+    def address(self) -> str:
+        return str(self.contract.address)
 
     def spot_price(self) -> int:
         """Current spot price, 18-decimal USD per SYNOR."""
@@ -82,10 +87,10 @@ class Pool:
                 self.contract.slot0().sqrtPriceX96, self.synor_is_token0, self.quote_decimals
             )
         r0, r1, _ = self.contract.getReserves()
-        synor_r, quote_r = (r0, r1) if self.synor_is_token0 else (r1, r0)
-        return quote_r * 10 ** (36 - self.quote_decimals) // synor_r
+        synor_r, quote_r = (int(r0), int(r1)) if self.synor_is_token0 else (int(r1), int(r0))
+        return quote_r * int(10 ** (36 - self.quote_decimals)) // synor_r
 
-    def move_to(self, price18: int, trader) -> None:
+    def move_to(self, price18: int, trader: Any) -> None:
         """Trades (paid by `trader`, who holds and has approved enough of both tokens) until the spot
         price is about `price18`."""
         if self.kind == 1:
@@ -110,7 +115,7 @@ class Pool:
             amount_in = ((new_r0 - r0) * 1000) // 997 + 1
             self.swap_in(0, amount_in, trader)
 
-    def swap_in(self, token_index: int, amount_in: int, trader) -> None:
+    def swap_in(self, token_index: int, amount_in: int, trader: Any) -> None:
         """V2: sends `amount_in` of token0/token1 to the pair and takes the constant-product output."""
         pair = self.contract
         r0, r1, _ = pair.getReserves()
@@ -122,7 +127,17 @@ class Pool:
         pair.swap(out0, out1, trader, b"", sender=trader)
 
 
-def create_v2_pool(v2_factory, pair_container, synor, quote, price18, synor_amount, provider) -> Pool:
+def create_v2_pool(
+    v2_factory: Any,
+    pair_container: Any,
+    synor: Any,
+    quote: Any,
+    price18: int,
+    synor_amount: int,
+    provider: Any,
+) -> Pool:
+    """A V2 pair of SYNOR and ``quote`` at ``price18`` with ``synor_amount`` of SYNOR (and its worth
+    of ``quote``) from ``provider``, who holds both."""
     receipt = v2_factory.createPair(synor, quote, sender=provider)
     pair = pair_container.at(receipt.events[0].pair)
     quote_amount = synor_amount * price18 * 10 ** quote.decimals() // 10**36
@@ -133,8 +148,18 @@ def create_v2_pool(v2_factory, pair_container, synor, quote, price18, synor_amou
 
 
 def create_v3_pool(
-    v3_factory, pool_container, router, synor, quote, price18, synor_amount, provider, fee=3000
-):
+    v3_factory: Any,
+    pool_container: Any,
+    router: Any,
+    synor: Any,
+    quote: Any,
+    price18: int,
+    synor_amount: int,
+    provider: Any,
+    fee: int = 3000,
+) -> Pool:
+    """A V3 pool as ``create_v2_pool``, with full-range liquidity minted through ``router`` (which
+    ``provider`` has approved for both tokens)."""
     receipt = v3_factory.createPool(synor, quote, fee, sender=provider)
     pool = pool_container.at(receipt.events[0].pool)
     synor_is_token0 = pool.token0() == synor.address
@@ -145,8 +170,11 @@ def create_v3_pool(
     return Pool(1, pool, synor, quote, router)
 
 
-def through_timelock(timelock, target, calldata, proposer) -> object:
-    """Schedules `calldata` on `target`, waits the minimum delay, executes it; returns the receipt."""
+def through_timelock(timelock: Any, target: Any, calldata: Any, proposer: Any) -> Any:
+    """Schedules `calldata` on `target`, lets the minimum delay pass (local chains: by moving the
+    next block's time), executes it; returns the receipt."""
+    import ape
+
     salt = next(_salts).to_bytes(32, "big")
     zero = b"\x00" * 32
     delay = timelock.getMinDelay()
@@ -156,5 +184,7 @@ def through_timelock(timelock, target, calldata, proposer) -> object:
 
 
 def advance(seconds: int) -> None:
-    """Makes the next block `seconds` later than it would otherwise be."""
+    """Makes the next block `seconds` later than it would otherwise be (local chains)."""
+    import ape
+
     ape.chain.pending_timestamp = ape.chain.pending_timestamp + seconds

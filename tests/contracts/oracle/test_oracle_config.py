@@ -110,3 +110,10 @@ def test_an_oracle_without_sources_is_due_and_records_too_few_sources(bare_oracl
     assert (event.roundId, event.status, event.candidate, event.price, event.sources) == (1, 2, 0, 0, 0)
     with ape.reverts(bare_oracle.TwapOracle_TooFewSources, valid=0, required=2):
         bare_oracle.price()
+
+
+def test_constructor_rejects_a_token_with_more_than_36_decimals(project, deployer, timelock):
+    odd = project.TestStablecoin.deploy("Odd", "ODD", 37, sender=deployer)
+    config = oracle_config(odd, timelock)
+    field = b"token decimals".ljust(32, b"\0")
+    deploy_reverts(project, deployer, config, "TwapOracle_InvalidConfig(bytes32)", ["bytes32"], [field])

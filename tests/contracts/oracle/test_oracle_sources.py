@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ape
 
-from synor.oracle.uniswap import ONE, create_v2_pool
-from tests.contracts.oracle.conftest import DELAY, FLOOR, add_source, remove_source
+from synor.oracle.uniswap import ONE, create_v2_pool, through_timelock
+from tests.contracts.oracle.conftest import DELAY, FLOOR, START_PRICE, add_source, remove_source, run_round
 
 
 def test_only_the_timelock_adds_and_removes(bare_oracle, pools, deployer, stranger):
@@ -102,3 +102,22 @@ def test_grow_history_is_permissionless_for_v3_sources_only(bare_oracle, timeloc
     assert v3.contract.slot0().observationCardinalityNext == 300
     with ape.reverts(bare_oracle.TwapOracle_NoSuchSource, index=2):
         bare_oracle.growHistory(2, 300, sender=stranger)
+
+
+def test_an_uninitialised_v3_pool_is_refused(
+    bare_oracle, timelock, synor, stables, v3_factory, v3_pool_container, deployer
+):
+    receipt = v3_factory.createPool(synor, stables["DAI"], 10_000, sender=deployer)
+    pool = v3_pool_container.at(receipt.events[0].pool)
+    data = bare_oracle.addSource.encode_input(pool.address, 1, FLOOR)
+    with ape.reverts(bare_oracle.TwapOracle_UnsupportedPool, pool=pool.address):
+        through_timelock(timelock, bare_oracle, data, deployer)
+
+
+def test_a_removal_keeps_the_moved_sources_observations(oracle, timelock, pools, deployer):
+    remove_source(oracle, timelock, pools[0], deployer)  # the last source moves into slot 0
+    receipt = run_round(oracle, deployer, wait=0)
+    event = receipt.events.filter(oracle.PriceUpdated)[0]
+    assert not receipt.events.filter(oracle.SourceSkipped)
+    assert (event.status, event.sources) == (1, 3)
+    assert abs(oracle.price() - START_PRICE) * 10_000 <= START_PRICE

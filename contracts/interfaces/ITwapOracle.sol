@@ -8,10 +8,11 @@ pragma solidity 0.8.30;
 /// tick cumulatives, a geometric mean), both from cumulatives the oracle recorded at that round. A V3
 /// source without such a record (just added, or after keepers stopped for longer than `maxAge`)
 /// averages over the pool's own observation history for the last `window` seconds instead, so its
-/// pool must keep enough observations (`growHistory`). Sources that are thin, stale or without enough history are
-/// skipped; the median of the rest, after dropping those farther than `maxDeviationBps` from it,
-/// becomes the candidate price. The candidate is accepted only within the sanity bounds and, when it
-/// moved more than `maxMoveBps` from the accepted price, only once two consecutive rounds agree.
+/// pool must keep enough observations (`growHistory`). Sources that are thin, stale or without
+/// enough history are skipped; the median of the rest, after dropping those farther than
+/// `maxDeviationBps` from it, becomes the candidate price. The candidate is accepted only within the
+/// sanity bounds and, when it moved more than `maxMoveBps` from the accepted price, only once two
+/// consecutive rounds agree.
 /// Reads never return a doubtful price: they revert with the named reason.
 /// @dev Prices are USD per whole token as 18-decimal fixed point (1e18 = one dollar); USD amounts
 /// are 18-decimal too. A stablecoin quote counts as exactly one dollar. Sources are added and removed

@@ -273,7 +273,11 @@ contract TwapOracle is ITwapOracle {
     }
 
     /// @inheritdoc ITwapOracle
-    function sourceQuote(uint256 index) public view returns (uint256 price_, uint256 quoteLiquidity, SkipReason reason) {
+    function sourceQuote(uint256 index)
+        public
+        view
+        returns (uint256 price_, uint256 quoteLiquidity, SkipReason reason)
+    {
         Source memory src = _sourceAt(index);
         if (src.kind == SourceKind.UniswapV2) {
             (price_, quoteLiquidity, reason,) = _readV2(src, _observations[index]);
@@ -311,7 +315,9 @@ contract TwapOracle is ITwapOracle {
         bool tokenIsToken0 = token0 == _token;
         if (!tokenIsToken0 && token1 != _token) revert TwapOracle_UnsupportedPool(pool);
         uint8 quoteDecimals = IERC20Metadata(tokenIsToken0 ? token1 : token0).decimals();
-        if (quoteDecimals > 18 + uint256(_tokenDecimals) || quoteDecimals > 36) revert TwapOracle_UnsupportedPool(pool);
+        if (quoteDecimals > 18 + uint256(_tokenDecimals) || quoteDecimals > 36) {
+            revert TwapOracle_UnsupportedPool(pool);
+        }
         Source memory src = Source({
             pool: pool,
             kind: kind,
@@ -321,8 +327,7 @@ contract TwapOracle is ITwapOracle {
             minQuoteLiquidity: minQuoteLiquidity
         });
         _sources[count] = src;
-        (,,, uint224 cumulative) =
-            kind == SourceKind.UniswapV2 ? _readV2(src, Observation(0, 0)) : _readV3Now(src);
+        (,,, uint224 cumulative) = kind == SourceKind.UniswapV2 ? _readV2(src, Observation(0, 0)) : _readV3Now(src);
         _observations[count] = Observation(cumulative, uint32(block.timestamp));
         _state.sourceCount = uint8(count + 1);
         emit SourceAdded(pool, kind, minQuoteLiquidity);

@@ -6,7 +6,11 @@ import {ITwapOracle} from "../interfaces/ITwapOracle.sol";
 /// @notice Measures what a billing read of the oracle costs another contract (cold access included).
 contract OracleReadProbe {
     /// @notice Gas spent by one `usdToToken` call from a contract, and its result.
-    function measureUsdToToken(ITwapOracle oracle, uint256 amountUsd) external view returns (uint256 gasUsed, uint256 tokens) {
+    function measureUsdToToken(ITwapOracle oracle, uint256 amountUsd)
+        external
+        view
+        returns (uint256 gasUsed, uint256 tokens)
+    {
         uint256 before = gasleft();
         tokens = oracle.usdToToken(amountUsd);
         gasUsed = before - gasleft();

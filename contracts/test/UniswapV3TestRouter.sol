@@ -40,9 +40,8 @@ contract UniswapV3TestRouter {
         external
         returns (int256 amount0, int256 amount1)
     {
-        return IUniswapV3PoolActions(pool).swap(
-            msg.sender, zeroForOne, amountSpecified, sqrtPriceLimitX96, abi.encode(msg.sender)
-        );
+        return IUniswapV3PoolActions(pool)
+            .swap(msg.sender, zeroForOne, amountSpecified, sqrtPriceLimitX96, abi.encode(msg.sender));
     }
 
     /// @notice Pays the pool what a mint owes.

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from synor import accounts
 from synor.chain import ChainError, with_backoff
+from synor.cli.keeper import keeper
 from synor.cli.root import Context, SynorGroup
 from synor.oracle.client import OracleClient, OracleState, Round, SourceView
 from synor.oracle.twap import ONE, SkipReason, SourceKind, format_usd, seconds_until_due
@@ -158,11 +159,6 @@ def history(
             str(r.sources),
         )
     context.out.print(table)
-
-
-@click.group(cls=SynorGroup)
-def keeper() -> None:
-    """Bots node operators run."""
 
 
 @keeper.command(name="oracle")

@@ -15,6 +15,10 @@ interface Vm {
     function deal(address account, uint256 newBalance) external;
     function label(address account, string calldata newLabel) external;
     function roll(uint256 newHeight) external;
+    function readFile(string calldata path) external view returns (string memory data);
+    function parseJsonString(string calldata json, string calldata key) external pure returns (string memory);
+    function parseBytes(string calldata stringifiedValue) external pure returns (bytes memory);
+    function cool(address target) external;
 }
 
 /// @notice Base for forge tests: the cheatcode handle, bounded inputs and assertions with messages.

@@ -1,0 +1,257 @@
+"""Talking to the FeeSplitter and SynorStaking of a deployment: books, claims, splits, burns, buy-backs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractCustomError, ContractLogicError
+from web3.logs import DISCARD
+from web3.types import TxReceipt
+
+from synor.chain import Chain, ChainError
+from synor.errors import describe_revert
+from synor.revenue.settle import Step, StepKind, TokenState
+
+ZERO_ADDRESS = "0x" + "00" * 20
+BOOK_FIELDS = (
+    "accounted",
+    "treasuryAccrued",
+    "treasuryPaid",
+    "communityAccrued",
+    "communityPaid",
+    "stakersAccrued",
+    "stakersPaid",
+    "operatorsAttributed",
+    "operatorPoolAccrued",
+    "validatorPoolAccrued",
+    "membersPaid",
+    "burnAccrued",
+    "burned",
+)
+"""``IFeeSplitter.Book``'s fields, in ABI order."""
+
+GAS_HEADROOM_PERCENT = 130
+"""Gas limit = estimate x 1.3. A Uniswap V2 swap in a later block than the pair's last update also writes
+the pair's price accumulators, which an estimate made in the same second does not pay for."""
+
+
+@dataclass(frozen=True)
+class RevenueToken:
+    address: str
+    symbol: str
+    decimals: int
+    is_synor: bool
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A transaction the client sent and the amount it moved (from the contract's own event)."""
+
+    amount: int
+    tx_hash: str
+
+
+class RevenueClient:
+    """The revenue contracts of one deployment (records ``splitter`` and ``staking``)."""
+
+    def __init__(self, chain: Chain) -> None:
+        self.chain = chain
+        self.splitter: Contract = chain.contract("FeeSplitter", chain.deployment.address("splitter"))
+        self.staking: Contract = chain.contract("SynorStaking", chain.deployment.address("staking"))
+
+    # ------------------------------------------------------------------ reads
+
+    @cached_property
+    def synor(self) -> str:
+        return Web3.to_checksum_address(self.splitter.functions.synor().call())
+
+    @cached_property
+    def max_slippage_bps(self) -> int:
+        return int(self.splitter.functions.maxSlippageBps().call())
+
+    def erc20(self, address: str) -> Contract:
+        return self.chain.contract("TestStablecoin", address)
+
+    def tokens(self) -> list[RevenueToken]:
+        """The accepted tokens, SYNOR first."""
+        found = []
+        for address in self.splitter.functions.acceptedTokens().call():
+            token = self.erc20(address)
+            found.append(
+                RevenueToken(
+                    address=Web3.to_checksum_address(address),
+                    symbol=str(token.functions.symbol().call()),
+                    decimals=int(token.functions.decimals().call()),
+                    is_synor=Web3.to_checksum_address(address) == self.synor,
+                )
+            )
+        return found
+
+    def token(self, text: str) -> RevenueToken:
+        """An accepted token by symbol (case-insensitive) or address."""
+        for token in self.tokens():
+            if text.lower() in (token.symbol.lower(), token.address.lower()):
+                return token
+        symbols = ", ".join(t.symbol for t in self.tokens())
+        raise ChainError(f"{text!r} is not a token the splitter accepts (accepted: {symbols})")
+
+    def book(self, token: str) -> dict[str, int]:
+        values = self.splitter.functions.book(Web3.to_checksum_address(token)).call()
+        return {name: int(value) for name, value in zip(BOOK_FIELDS, values, strict=True)}
+
+    def claimable(self, token: str, account: str) -> int:
+        return int(self.splitter.functions.claimable(_cs(token), _cs(account)).call())
+
+    def claimed(self, token: str, account: str) -> int:
+        return int(self.splitter.functions.claimed(_cs(token), _cs(account)).call())
+
+    def staking_earned(self, token: str, account: str) -> tuple[int, int]:
+        """``(earned, claimed)`` of ``account`` in the staking contract, zeros for a non-reward token."""
+        if not self.staking.functions.isRewardToken(_cs(token)).call():
+            return 0, 0
+        earned = int(self.staking.functions.earned(_cs(token), _cs(account)).call())
+        claimed = int(self.staking.functions.claimed(_cs(token), _cs(account)).call())
+        return earned, claimed
+
+    def state(self, token: RevenueToken) -> TokenState:
+        """What the settlement planner needs to know about ``token``."""
+        address = token.address
+        book = self.book(address)
+        listed = bool(self.staking.functions.isRewardToken(address).call())
+        pair_address = self.splitter.functions.buyBackPair(address).call()
+        reserve_in = reserve_out = 0
+        if pair_address != ZERO_ADDRESS:
+            pair = self.chain.w3.eth.contract(address=Web3.to_checksum_address(pair_address), abi=PAIR_ABI)
+            r0, r1, _ = pair.functions.getReserves().call()
+            token0 = _cs(pair.functions.token0().call())
+            reserve_in, reserve_out = (r0, r1) if token0 == address else (r1, r0)
+        return TokenState(
+            token=address,
+            is_synor=token.is_synor,
+            unaccounted=int(self.splitter.functions.unaccounted(address).call()),
+            stakers_due=book["stakersAccrued"] - book["stakersPaid"],
+            pending_burn=book["burnAccrued"] - book["burned"],
+            staking_listed=listed,
+            staking_unsynced=int(self.staking.functions.unsynced(address).call()) if listed else 0,
+            total_staked=int(self.staking.functions.totalStaked().call()),
+            has_pair=pair_address != ZERO_ADDRESS,
+            reserve_in=int(reserve_in),
+            reserve_out=int(reserve_out),
+        )
+
+    def states(self) -> list[TokenState]:
+        return [self.state(token) for token in self.tokens()]
+
+    # ------------------------------------------------------------------ writes
+
+    def claim(self, signer: LocalAccount, token: str) -> Sent:
+        receipt = self._send(signer, self.splitter.functions.claim(_cs(token)), "claiming")
+        events = self.splitter.events.Claimed().process_receipt(receipt, errors=DISCARD)
+        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+
+    def claim_staking(self, signer: LocalAccount, token: str) -> Sent:
+        receipt = self._send(signer, self.staking.functions.claim(_cs(token)), "claiming staking rewards")
+        events = self.staking.events.RewardClaimed().process_receipt(receipt, errors=DISCARD)
+        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+
+    def split(self, signer: LocalAccount, token: str) -> Sent:
+        receipt = self._send(signer, self.splitter.functions.split(_cs(token)), "splitting")
+        events = self.splitter.events.ServiceRevenueSplit().process_receipt(receipt, errors=DISCARD)
+        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+
+    def buyback(self, signer: LocalAccount, token: str, amount: int, min_out: int) -> Sent:
+        call = self.splitter.functions.buyBack(_cs(token), amount, min_out)
+        receipt = self._send(signer, call, "buying back SYNOR")
+        events = self.splitter.events.BoughtBackAndBurned().process_receipt(receipt, errors=DISCARD)
+        return Sent(sum(int(e["args"]["synorBurned"]) for e in events), _hash(receipt))
+
+    def _send(self, signer: LocalAccount, call: ContractFunction, what: str) -> TxReceipt:
+        """As ``Chain.send``, with gas headroom (see ``GAS_HEADROOM_PERCENT``)."""
+        try:
+            estimate = call.estimate_gas({"from": signer.address})
+        except ContractCustomError as error:
+            raise ChainError(f"{what} would fail: {describe_revert(_revert_bytes(error.data))}") from None
+        except ContractLogicError as error:
+            raise ChainError(f"{what} would fail: {error.message or error}") from None
+        w3 = self.chain.w3
+        tx = call.build_transaction(
+            {
+                "from": signer.address,
+                "nonce": w3.eth.get_transaction_count(signer.address, "pending"),
+                "chainId": self.chain.deployment.chain_id,
+                "gas": estimate * GAS_HEADROOM_PERCENT // 100,
+            }
+        )
+        signed = signer.sign_transaction(dict(tx))  # type: ignore[arg-type]
+        with self.chain.console.status(f"{what}: waiting for the transaction to be mined…"):
+            tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
+            receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
+        if receipt["status"] != 1:
+            raise ChainError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
+        return receipt
+
+    def execute(self, signer: LocalAccount, step: Step) -> Sent:
+        """Sends one planned settlement step."""
+        token = _cs(step.token)
+        if step.kind is StepKind.SPLIT:
+            return self.split(signer, token)
+        if step.kind is StepKind.BUYBACK:
+            return self.buyback(signer, token, step.amount, step.min_out)
+        if step.kind is StepKind.RELEASE:
+            receipt = self._send(signer, self.splitter.functions.releaseToStaking(token), "releasing")
+            events: Any = self.splitter.events.StakerRewardsReleased().process_receipt(
+                receipt, errors=DISCARD
+            )
+            return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        if step.kind is StepKind.SYNC:
+            receipt = self._send(signer, self.staking.functions.sync(token), "syncing staking rewards")
+            events = self.staking.events.RewardsSynced().process_receipt(receipt, errors=DISCARD)
+            return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        receipt = self._send(signer, self.splitter.functions.burn(), "burning SYNOR")
+        events = self.splitter.events.Burned().process_receipt(receipt, errors=DISCARD)
+        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+
+
+PAIR_ABI: list[dict[str, Any]] = [
+    {
+        "type": "function",
+        "name": "getReserves",
+        "stateMutability": "view",
+        "inputs": [],
+        "outputs": [
+            {"name": "reserve0", "type": "uint112"},
+            {"name": "reserve1", "type": "uint112"},
+            {"name": "blockTimestampLast", "type": "uint32"},
+        ],
+    },
+    {
+        "type": "function",
+        "name": "token0",
+        "stateMutability": "view",
+        "inputs": [],
+        "outputs": [{"name": "", "type": "address"}],
+    },
+]
+"""The two Uniswap V2 pair reads the keeper needs (the pair is third-party; its ABI is not shipped)."""
+
+
+def _revert_bytes(data: Any) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        return bytes.fromhex(data.removeprefix("0x"))
+    return b""
+
+
+def _cs(address: str) -> str:
+    return Web3.to_checksum_address(address)
+
+
+def _hash(receipt: TxReceipt) -> str:
+    return "0x" + bytes(receipt["transactionHash"]).hex()

@@ -1,0 +1,112 @@
+"""Deploying and wiring the revenue contracts with ape: staking, fee splitter, and (locally) a real
+Uniswap V2 pool from the ``@uniswap/v2-core`` npm build for buy-backs.
+
+Order matters: the splitter must exist before the PayableDAppFactory, whose immutable payee it is.
+Imports ape lazily: importing this module loads nothing heavy and touches no network.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from synor.revenue.split import SEED_SERVICE, SEED_TRANSACTION
+
+ZERO_ADDRESS = "0x" + "00" * 20
+UNISWAP_BUILD = Path(__file__).resolve().parents[3] / "node_modules" / "@uniswap" / "v2-core" / "build"
+WEEK = 7 * 24 * 3600
+DAY = 24 * 3600
+
+
+@dataclass(frozen=True)
+class RevenueOptions:
+    """Who receives and who may act. Unset addresses default to the deployer (fine on anvil only)."""
+
+    treasury: str | None = None
+    community_pool: str | None = None
+    keeper: str | None = None
+    weight_manager: str | None = None
+    operators: tuple[tuple[str, int], ...] = ()
+    validators: tuple[tuple[str, int], ...] = ()
+    cooldown: int = WEEK
+    admin_delay: int = DAY
+    max_slippage_bps: int = 100
+    pool_liquidity: tuple[int, int] | None = None
+    """Local chains: (payment-token base units, SYNOR base units) to seed a Uniswap V2 pair with."""
+
+
+def uniswap_container(name: str) -> Any:
+    """An ape ContractContainer for ``UniswapV2Factory`` or ``UniswapV2Pair`` from the authors' build."""
+    import ape
+    from ethpm_types import ContractType
+
+    build = json.loads((UNISWAP_BUILD / f"{name}.json").read_text())
+    code = build["bytecode"]
+    contract_type = ContractType.model_validate(
+        {
+            "contractName": name,
+            "abi": build["abi"],
+            "deploymentBytecode": {"bytecode": code if code.startswith("0x") else "0x" + code},
+        }
+    )
+    return ape.contracts.ContractContainer(contract_type)
+
+
+def deploy_pair(
+    deployer: Any, token: Any, synor: Any, token_amount: int, synor_amount: int
+) -> tuple[Any, Any]:
+    """Deploys a Uniswap V2 factory and a token/SYNOR pair seeded with liquidity (the deployer must hold
+    ``synor_amount`` SYNOR and be able to mint ``token_amount`` of the test token)."""
+    factory = uniswap_container("UniswapV2Factory").deploy(deployer, sender=deployer)
+    factory.createPair(token, synor, sender=deployer)
+    pair = uniswap_container("UniswapV2Pair").at(factory.getPair(token, synor))
+    token.mint(pair, token_amount, sender=deployer)
+    synor.transfer(pair, synor_amount, sender=deployer)
+    pair.mint(deployer, sender=deployer)
+    return factory, pair
+
+
+def deploy_revenue(
+    project: Any, deployer: Any, synor: Any, payment_token: Any, options: RevenueOptions
+) -> dict[str, str]:
+    """Deploys staking and the splitter with the seed's schedules, wires roles and tokens, and returns
+    the addresses to record (``staking``, ``splitter`` and, with liquidity, ``uniswap_pair``)."""
+    me = deployer.address
+    staking = project.SynorStaking.deploy(synor, options.cooldown, options.admin_delay, me, sender=deployer)
+    service = (SEED_SERVICE.operators_bps, SEED_SERVICE.treasury_bps, SEED_SERVICE.burn_bps)
+    transaction = (
+        SEED_TRANSACTION.burn_bps,
+        SEED_TRANSACTION.stakers_bps,
+        SEED_TRANSACTION.community_bps,
+        SEED_TRANSACTION.validators_bps,
+    )
+    splitter = project.FeeSplitter.deploy(
+        synor,
+        options.treasury or me,
+        options.community_pool or me,
+        staking,
+        service,
+        transaction,
+        options.max_slippage_bps,
+        options.admin_delay,
+        me,
+        sender=deployer,
+    )
+    staking.addRewardToken(synor, sender=deployer)
+    staking.addRewardToken(payment_token, sender=deployer)
+    records = {"staking": staking.address, "splitter": splitter.address}
+    pair_address = ZERO_ADDRESS
+    if options.pool_liquidity is not None:
+        uniswap, pair = deploy_pair(deployer, payment_token, synor, *options.pool_liquidity)
+        pair_address = pair.address
+        records.update({"uniswap_factory": uniswap.address, "uniswap_pair": pair.address})
+    splitter.acceptToken(payment_token, pair_address, sender=deployer)
+    splitter.grantRole(splitter.KEEPER_ROLE(), options.keeper or me, sender=deployer)
+    splitter.grantRole(splitter.WEIGHT_MANAGER_ROLE(), options.weight_manager or me, sender=deployer)
+    for operator, weight in options.operators:
+        splitter.setOperatorWeight(operator, weight, sender=deployer)
+    for validator, weight in options.validators:
+        splitter.setValidatorWeight(validator, weight, sender=deployer)
+    return records

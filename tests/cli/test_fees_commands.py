@@ -1,0 +1,190 @@
+"""`synor fees …` and `synor keeper settle` against the real revenue stack on anvil."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+
+from synor.chain import Chain
+from synor.cli import main
+from synor.deployments import Deployment, save
+from synor.revenue.client import RevenueClient
+from synor.revenue.deploy import RevenueOptions, deploy_revenue
+from synor.revenue.split import split_service, split_transaction
+
+USDC = 10**6
+SYNOR = 10**18
+CARTESI_PRICE = 33_052_248_677_249_000_000
+WEEK = 604_800
+TREASURY, COMMUNITY, OPERATOR, KEEPER, PAYER = 5, 6, 7, 8, 2
+
+
+@pytest.fixture(scope="module")
+def revenue_stack(project, accounts, chain, tmp_path_factory):
+    deployer = accounts[0]
+    start = chain.blocks.height + 1
+    synor = project.SynorToken.deploy(deployer, 1_000_000_000 * SYNOR, sender=deployer)
+    usdc = project.TestStablecoin.deploy("Test USD Coin", "USDC", 6, sender=deployer)
+    usdc.mint(accounts[PAYER], 1_000_000 * USDC, sender=deployer)
+    synor.transfer(accounts[PAYER], 1_000_000 * SYNOR, sender=deployer)
+    options = RevenueOptions(
+        treasury=accounts[TREASURY].address,
+        community_pool=accounts[COMMUNITY].address,
+        keeper=accounts[KEEPER].address,
+        operators=((accounts[OPERATOR].address, 1),),
+        pool_liquidity=(1_000_000 * USDC, 10_000_000 * SYNOR),
+    )
+    records = deploy_revenue(project, deployer, synor, usdc, options)
+    factory = project.PayableDAppFactory.deploy(usdc, CARTESI_PRICE, records["splitter"], sender=deployer)
+    record = Deployment(
+        network="local",
+        chain_id=int(chain.chain_id),
+        rpc_url=chain.provider.http_uri,
+        start_block=start,
+        contracts={
+            "synor": synor.address,
+            "payment_token": usdc.address,
+            "factory": factory.address,
+            **records,
+        },
+        payment_token={"symbol": "USDC", "decimals": 6, "price_per_second": str(CARTESI_PRICE)},
+    )
+    folder = tmp_path_factory.mktemp("revenue-deployments")
+    save(record, folder)
+    splitter = project.FeeSplitter.at(records["splitter"])
+    return SimpleNamespace(
+        folder=folder, record=record, synor=synor, usdc=usdc, factory=factory, splitter=splitter
+    )
+
+
+@pytest.fixture
+def cli(revenue_stack):
+    folder = revenue_stack.folder
+    runner = CliRunner(mix_stderr=False)
+
+    def invoke(*args: str):
+        result = runner.invoke(main, ["--deployments", str(folder), *args], catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+def _json(cli, *args):
+    code, out, err = cli(*args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _row(status, symbol):
+    return next(row for row in status["tokens"] if row["symbol"] == symbol)
+
+
+def test_status_of_a_fresh_deployment(cli, revenue_stack):
+    record = revenue_stack.record
+    status = _json(cli, "fees", "status")
+    assert [row["symbol"] for row in status["tokens"]] == ["SYNOR", "USDC"]
+    usdc = _row(status, "USDC")
+    assert usdc["unsplit"]["base_units"] == "0"
+    assert usdc["burn"]["method"] == "buy-back-and-burn"
+    assert _row(status, "SYNOR")["burn"]["method"] == "burn"
+    assert usdc["stakers"]["address"] == record.contracts["staking"]
+    code, out, _ = cli("fees", "status")
+    assert code == 0 and "Fee splitter" in out and "SYNOR total supply" in out
+
+
+def test_runway_payment_flows_to_operators_treasury_and_the_burn(cli, revenue_stack, accounts):
+    usdc = revenue_stack.usdc
+    factory = revenue_stack.factory
+    payer = accounts[PAYER]
+    usdc.approve(factory, 2**256 - 1, sender=payer)
+    factory.newApplication(payer, b"\x11" * 32, WEEK, sender=payer)
+    cost = factory.cost(WEEK)
+    assert _row(_json(cli, "fees", "status"), "USDC")["unsplit"]["base_units"] == str(cost)
+    result = _json(cli, "fees", "split", "USDC", "--account", f"dev:{PAYER}")
+    assert result["splits"][0]["split"]["base_units"] == str(cost)
+    parts = split_service(cost)
+    status = _json(cli, "fees", "status", "--of", accounts[OPERATOR].address)
+    usdc_row = _row(status, "USDC")
+    assert usdc_row["treasury"]["earned"]["base_units"] == str(parts.treasury)
+    assert usdc_row["holder"]["claimable"]["base_units"] == str(parts.operators)
+    claimed = _json(cli, "fees", "claim", "USDC", "--account", f"dev:{OPERATOR}")
+    assert claimed["claimed"]["base_units"] == str(parts.operators)
+    again = _json(cli, "fees", "claim", "usdc", "--account", f"dev:{OPERATOR}")
+    assert again["claimed"]["base_units"] == "0"
+    treasury = _json(cli, "fees", "claim", usdc.address, "--account", f"dev:{TREASURY}")
+    assert treasury["claimed"]["base_units"] == str(parts.treasury)
+
+
+def test_keeper_settles_everything_once_and_then_has_nothing_to_do(cli, revenue_stack, accounts, project):
+    record = revenue_stack.record
+    synor = revenue_stack.synor
+    usdc = revenue_stack.usdc
+    splitter = revenue_stack.splitter
+    payer = accounts[PAYER]
+    staking = project.SynorStaking.at(record.contracts["staking"])
+    synor.approve(staking, 100 * SYNOR, sender=payer)
+    staking.stake(100 * SYNOR, sender=payer)
+    usdc.transfer(splitter, 500 * USDC, sender=payer)  # runway-style revenue, unsplit
+    synor.approve(splitter, 1_000 * SYNOR, sender=payer)
+    splitter.distributeTransactionFees(synor, 1_000 * SYNOR, sender=payer)
+    supply = synor.totalSupply()
+    code, out, err = cli("keeper", "settle", "--once", "--json", "--account", f"dev:{KEEPER}")
+    assert code == 0, err
+    kinds = {step["step"] for step in _objects(out)}
+    assert {"split", "release", "sync", "burn", "buyback"} <= kinds, out
+    tx = split_transaction(1_000 * SYNOR)
+    assert synor.totalSupply() < supply - tx.burn  # the SYNOR burn share and the SYNOR bought back
+    assert splitter.pendingBurn(synor) == 0 and splitter.pendingBurn(usdc) == 0
+    assert splitter.unaccounted(usdc) == 0
+    assert staking.earned(synor, payer) == tx.stakers
+    code, out, _ = cli("keeper", "settle", "--once", "--account", f"dev:{KEEPER}")
+    assert code == 0 and "nothing to settle" in out
+    client = RevenueClient(Chain.connect("local", None, revenue_stack.folder))
+    assert all(not s.unaccounted and not s.stakers_due for s in client.states())
+
+
+def test_a_keeper_without_the_keeper_role_skips_buy_backs_but_settles_the_rest(cli, revenue_stack, accounts):
+    usdc = revenue_stack.usdc
+    splitter = revenue_stack.splitter
+    usdc.transfer(splitter, 100 * USDC, sender=accounts[PAYER])
+    code, out, err = cli("keeper", "settle", "--once", "--json", "--account", f"dev:{PAYER}")
+    assert code == 0
+    kinds = [step["step"] for step in _objects(out)]
+    assert "split" in kinds and "buyback" not in kinds
+    assert "AccessControlUnauthorizedAccount" in err
+    assert splitter.pendingBurn(usdc) == split_service(100 * USDC).burn
+
+
+def test_buyback_command_and_refusals(cli, revenue_stack, accounts):
+    synor = revenue_stack.synor
+    usdc = revenue_stack.usdc
+    splitter = revenue_stack.splitter
+    code, _, err = cli("fees", "buyback", "SYNOR", "--account", f"dev:{KEEPER}")
+    assert code == 2 and "burned directly" in err
+    code, _, err = cli("fees", "buyback", "DAI", "--account", f"dev:{KEEPER}")
+    assert code == 2 and "not a token the splitter accepts" in err
+    usdc.transfer(splitter, 1_000 * USDC, sender=accounts[PAYER])
+    splitter.split(usdc, sender=accounts[PAYER])
+    supply = synor.totalSupply()
+    result = _json(cli, "fees", "buyback", "USDC", "--account", f"dev:{KEEPER}")
+    assert int(result["synor_burned"]) > 0
+    assert synor.totalSupply() == supply - int(result["synor_burned"])
+    code, _, err = cli("fees", "buyback", "USDC", "--account", f"dev:{KEEPER}")
+    assert code == 2 and "no USDC burn share" in err
+
+
+def _objects(text: str) -> list[dict]:
+    """The JSON objects the CLI printed one after another (each pretty-printed over several lines)."""
+    decoder = json.JSONDecoder()
+    objects, index = [], 0
+    while index < len(text):
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            break
+        value, index = decoder.raw_decode(text, index)
+        objects.append(value)
+    return objects

@@ -1,0 +1,165 @@
+"""Fixtures of the revenue stack: staking, fee splitter and a real Uniswap V2 USDC/SYNOR pair.
+
+The pair comes from the ``@uniswap/v2-core`` npm artifacts (the authors' own bytecode), never a mock.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import ape
+import pytest
+from ethpm_types import ContractType
+
+SERVICE_SHARES = (7000, 2000, 1000)  # operators, treasury, burn
+TX_SHARES = (1000, 6000, 2000, 1000)  # burn, stakers, community, validators
+COOLDOWN = 7 * 24 * 3600
+ADMIN_DELAY = 24 * 3600
+MAX_SLIPPAGE_BPS = 100  # 1%
+PRECISION = 10**36
+
+# Pool: 1,000,000 USDC against 10,000,000 SYNOR, i.e. 0.1 USDC per SYNOR.
+POOL_USDC = 1_000_000 * 10**6
+POOL_SYNOR = 10_000_000 * 10**18
+
+UNISWAP_BUILD = Path(__file__).resolve().parents[3] / "node_modules" / "@uniswap" / "v2-core" / "build"
+
+
+def uniswap_container(name: str) -> ape.contracts.ContractContainer:
+    artifact = json.loads((UNISWAP_BUILD / f"{name}.json").read_text())
+    bytecode = artifact["bytecode"]
+    contract_type = ContractType.model_validate(
+        {
+            "contractName": name,
+            "abi": artifact["abi"],
+            "deploymentBytecode": {"bytecode": bytecode if bytecode.startswith("0x") else "0x" + bytecode},
+        }
+    )
+    return ape.contracts.ContractContainer(contract_type)
+
+
+def amount_out(amount_in: int, reserve_in: int, reserve_out: int) -> int:
+    """Uniswap V2's getAmountOut: constant product with the 0.3% fee."""
+    return amount_in * 997 * reserve_out // (reserve_in * 1000 + amount_in * 997)
+
+
+@pytest.fixture(scope="session")
+def treasury(accounts):
+    return accounts[5]
+
+
+@pytest.fixture(scope="session")
+def community(accounts):
+    return accounts[6]
+
+
+@pytest.fixture(scope="session")
+def operator_a(accounts):
+    return accounts[7]
+
+
+@pytest.fixture(scope="session")
+def operator_b(accounts):
+    return accounts[8]
+
+
+@pytest.fixture(scope="session")
+def validator_a(accounts):
+    return accounts[9]
+
+
+@pytest.fixture(scope="session")
+def extra(accounts):
+    """More funded test accounts: keeper, validator_b, stakers."""
+    made = [accounts.generate_test_account() for _ in range(4)]
+    for account in made:
+        accounts[0].transfer(account, 10**20)
+    return made
+
+
+@pytest.fixture(scope="session")
+def keeper(extra):
+    return extra[0]
+
+
+@pytest.fixture(scope="session")
+def validator_b(extra):
+    return extra[1]
+
+
+@pytest.fixture(scope="session")
+def staker_a(extra):
+    return extra[2]
+
+
+@pytest.fixture(scope="session")
+def staker_b(extra):
+    return extra[3]
+
+
+@pytest.fixture(scope="session")
+def staking(project, deployer, synor, usdc):
+    contract = project.SynorStaking.deploy(synor, COOLDOWN, ADMIN_DELAY, deployer, sender=deployer)
+    contract.addRewardToken(synor, sender=deployer)
+    contract.addRewardToken(usdc, sender=deployer)
+    return contract
+
+
+@pytest.fixture(scope="session")
+def uniswap_factory(deployer):
+    return uniswap_container("UniswapV2Factory").deploy(deployer, sender=deployer)
+
+
+@pytest.fixture(scope="session")
+def pair(uniswap_factory, deployer, usdc, synor):
+    uniswap_factory.createPair(usdc, synor, sender=deployer)
+    contract = uniswap_container("UniswapV2Pair").at(uniswap_factory.getPair(usdc, synor))
+    usdc.mint(contract, POOL_USDC, sender=deployer)
+    synor.transfer(contract, POOL_SYNOR, sender=deployer)
+    contract.mint(deployer, sender=deployer)
+    return contract
+
+
+def deploy_splitter(
+    project, deployer, synor_token, treasury_account, community_account, staking_contract, **overrides
+):
+    args = {
+        "synor": synor_token,
+        "treasury": treasury_account,
+        "community": community_account,
+        "staking": staking_contract,
+        "service": SERVICE_SHARES,
+        "tx": TX_SHARES,
+        "slippage": MAX_SLIPPAGE_BPS,
+    }
+    args.update(overrides)
+    return project.FeeSplitter.deploy(
+        args["synor"],
+        args["treasury"],
+        args["community"],
+        args["staking"],
+        args["service"],
+        args["tx"],
+        args["slippage"],
+        ADMIN_DELAY,
+        deployer,
+        sender=deployer,
+    )
+
+
+@pytest.fixture(scope="session")
+def splitter(project, deployer, synor, usdc, treasury, community, staking, pair, keeper):
+    contract = deploy_splitter(project, deployer, synor, treasury, community, staking)
+    contract.acceptToken(usdc, pair, sender=deployer)
+    contract.grantRole(contract.WEIGHT_MANAGER_ROLE(), deployer, sender=deployer)
+    contract.grantRole(contract.KEEPER_ROLE(), keeper, sender=deployer)
+    return contract
+
+
+@pytest.fixture(scope="session")
+def paid_factory(project, deployer, usdc, splitter):
+    """The Cartesi example factory with the splitter as its payee (the full deployment's wiring)."""
+    from tests.conftest import CARTESI_PRICE
+
+    return project.PayableDAppFactory.deploy(usdc, CARTESI_PRICE, splitter, sender=deployer)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IPriceSource} from "./IPriceSource.sol";
+
 /// @title SYNOR/USD time-weighted average price oracle
 /// @notice Aggregates SYNOR priced in USD stablecoins from several Uniswap V2 pairs and V3 pools.
 /// Keepers call the permissionless `update()` once per `window`: each source yields its average
@@ -18,7 +20,10 @@ pragma solidity 0.8.30;
 /// are 18-decimal too. A stablecoin quote counts as exactly one dollar. Sources are added and removed
 /// only by `timelock` (an OpenZeppelin TimelockController whose minimum delay is at least
 /// `MIN_TIMELOCK_DELAY`), so every change is scheduled in public first.
-interface ITwapOracle {
+/// As an `IPriceSource` (the fee splitter's buy-back bound) it prices the token at the accepted price
+/// and each source's stablecoin at exactly one dollar; any other token reverts
+/// `TwapOracle_UnsupportedToken`.
+interface ITwapOracle is IPriceSource {
     // ------------------------------------------------------------------ types
 
     /// @notice The kind of DEX pool a source reads.
@@ -192,6 +197,9 @@ interface ITwapOracle {
 
     /// @notice The pool does not trade the priced token, or its quote has unusable decimals.
     error TwapOracle_UnsupportedPool(address pool);
+
+    /// @notice The token is neither the priced token nor a source's stablecoin.
+    error TwapOracle_UnsupportedToken(address token);
 
     /// @notice `MAX_SOURCES` sources are configured already.
     error TwapOracle_TooManySources();

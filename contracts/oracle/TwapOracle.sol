@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IPriceSource} from "../interfaces/IPriceSource.sol";
 import {ITwapOracle} from "../interfaces/ITwapOracle.sol";
 import {IUniswapV2PairLike} from "./external/IUniswapV2PairLike.sol";
 import {IUniswapV3PoolLike} from "./external/IUniswapV3PoolLike.sol";
@@ -55,6 +56,9 @@ contract TwapOracle is ITwapOracle {
     Source[MAX_SOURCES] private _sources;
     /// @dev One slot per source, at the source's index.
     Observation[MAX_SOURCES] private _observations;
+    /// @dev Each source stablecoin, packed in one word: how many sources quote it (bits 8 and up) and
+    /// its decimals (bits 0-7). Zero: not a source's stablecoin.
+    mapping(address quote => uint256 countAndDecimals) private _quotes;
 
     modifier onlyTimelock() {
         if (msg.sender != _timelock) revert TwapOracle_NotTimelock(msg.sender);
@@ -238,6 +242,24 @@ contract TwapOracle is ITwapOracle {
         return OracleMath.tokenToUsd(amount, p, _tokenUnit);
     }
 
+    /// @inheritdoc IPriceSource
+    function tokenToUsd(address token, uint256 amount) external view returns (uint256) {
+        if (token == _token) {
+            (uint256 p,,) = _usablePrice();
+            return OracleMath.tokenToUsd(amount, p, _tokenUnit);
+        }
+        return Math.mulDiv(amount, 1e18, 10 ** _quoteDecimals(token));
+    }
+
+    /// @inheritdoc IPriceSource
+    function usdToToken(address token, uint256 usd) external view returns (uint256) {
+        if (token == _token) {
+            (uint256 p,,) = _usablePrice();
+            return OracleMath.usdToToken(usd, p, _tokenUnit);
+        }
+        return Math.mulDiv(usd, 10 ** _quoteDecimals(token), 1e18, Math.Rounding.Ceil);
+    }
+
     /// @inheritdoc ITwapOracle
     function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80) {
         (uint256 p, uint256 updatedAt, uint256 roundId) = _usablePrice();
@@ -327,6 +349,9 @@ contract TwapOracle is ITwapOracle {
             minQuoteLiquidity: minQuoteLiquidity
         });
         _sources[count] = src;
+        address quote = tokenIsToken0 ? token1 : token0;
+        // Adds one to the count above the 8 decimal bits (at most MAX_SOURCES, so no overflow).
+        _quotes[quote] = (((_quotes[quote] >> 8) + 1) << 8) | quoteDecimals;
         (,,, uint224 cumulative) = kind == SourceKind.UniswapV2 ? _readV2(src, Observation(0, 0)) : _readV3Now(src);
         _observations[count] = Observation(cumulative, uint32(block.timestamp));
         _state.sourceCount = uint8(count + 1);
@@ -342,6 +367,7 @@ contract TwapOracle is ITwapOracle {
                 unchecked {
                     --last;
                 }
+                _forgetQuote(_sources[i]);
                 _sources[i] = _sources[last];
                 _observations[i] = _observations[last];
                 delete _sources[last];
@@ -378,6 +404,22 @@ contract TwapOracle is ITwapOracle {
         if (s.status == Status.SourcesDiverge) revert TwapOracle_SourcesDiverge(s.sources, _minSources, s.detailBps);
         if (s.status == Status.PriceOutOfBounds) revert TwapOracle_PriceOutOfBounds(_candidate, _minPrice, _maxPrice);
         revert TwapOracle_MoveTooLarge(_candidate, s.detailBps, _maxMoveBps);
+    }
+
+    /// @dev One source fewer quotes its stablecoin (read back from the pool).
+    function _forgetQuote(Source memory src) private {
+        IUniswapV2PairLike pool = IUniswapV2PairLike(src.pool);
+        address quote = src.tokenIsToken0 ? pool.token1() : pool.token0();
+        uint256 info = _quotes[quote];
+        if (info >> 8 == 1) delete _quotes[quote];
+        else _quotes[quote] = info - (1 << 8);
+    }
+
+    /// @dev The decimals of a source's stablecoin, or the UnsupportedToken revert.
+    function _quoteDecimals(address token) private view returns (uint256) {
+        uint256 info = _quotes[token];
+        if (info == 0) revert TwapOracle_UnsupportedToken(token);
+        return info & 0xff;
     }
 
     function _sourceAt(uint256 index) private view returns (Source memory) {

@@ -90,6 +90,17 @@ def test_removal_through_the_timelock_compacts_the_list(bare_oracle, timelock, p
         remove_source(bare_oracle, timelock, pools[0], deployer)
 
 
+def test_a_stablecoin_is_priced_while_some_source_quotes_it(bare_oracle, timelock, pools, stables, deployer):
+    usdc_v2, dai_v2 = pools[0], pools[1]
+    for pool in pools:
+        add_source(bare_oracle, timelock, pool, deployer)
+    remove_source(bare_oracle, timelock, usdc_v2, deployer)  # the V3 pool still quotes USDC
+    assert bare_oracle.tokenToUsd(stables["USDC"], 10**6) == ONE
+    remove_source(bare_oracle, timelock, dai_v2, deployer)  # nothing quotes DAI any more
+    with ape.reverts(bare_oracle.TwapOracle_UnsupportedToken, token=stables["DAI"].address):
+        bare_oracle.tokenToUsd(stables["DAI"], ONE)
+
+
 def test_grow_history_is_permissionless_for_v3_sources_only(bare_oracle, timelock, pools, stranger, deployer):
     v2, v3 = pools[0], pools[3]
     add_source(bare_oracle, timelock, v2, deployer)

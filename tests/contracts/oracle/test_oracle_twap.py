@@ -148,3 +148,16 @@ def test_latest_round_data_reads_like_a_chainlink_feed(oracle):
     assert answer == oracle.price() == state.price
     assert started_at == updated_at == state.updatedAt
     assert oracle.decimals() == 18
+
+
+def test_as_a_price_source_it_prices_synor_and_the_sources_stablecoins(oracle, synor, stables, stranger):
+    assert oracle.tokenToUsd(synor, 3 * ONE + 1) == oracle.tokenToUsd(3 * ONE + 1)
+    assert oracle.usdToToken(synor, 7 * ONE + 1) == oracle.usdToToken(7 * ONE + 1)
+    assert oracle.tokenToUsd(stables["USDC"], 1_500_001) == 1_500_001 * 10**12  # 6 decimals, $1 each
+    assert oracle.tokenToUsd(stables["DAI"], 2 * ONE) == 2 * ONE
+    assert oracle.usdToToken(stables["USDT"], ONE + 1) == 1_000_001  # rounded up
+    assert oracle.usdToToken(stables["USDT"], ONE) == 1_000_000
+    with ape.reverts(oracle.TwapOracle_UnsupportedToken, token=stranger.address):
+        oracle.tokenToUsd(stranger, 1)
+    with ape.reverts(oracle.TwapOracle_UnsupportedToken, token=stranger.address):
+        oracle.usdToToken(stranger, 1)

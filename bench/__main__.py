@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import track
 
 HERE = Path(__file__).resolve().parent
-SUITES = ["bench.gas_factory", "bench.gas_revenue", "bench.throughput"]
+SUITES = ["bench.gas_factory", "bench.gas_oracle", "bench.gas_revenue", "bench.throughput"]
 
 Metric = dict[str, Any]
 

@@ -16,7 +16,16 @@ OUT = ROOT / "offchain" / "synor" / "abi"
 
 # Contracts the off-chain tools talk to or deploy. Interfaces and test-only helpers stay out, except
 # the test stablecoin that local deployments and the demo use as a 6-decimal payment token.
-SHIPPED = ["Application", "FeeSplitter", "PayableDAppFactory", "SynorStaking", "SynorToken", "TestStablecoin"]
+SHIPPED = [
+    "Application",
+    "FeeSplitter",
+    "PayableDAppFactory",
+    "SynorStaking",
+    "SynorTimelock",
+    "SynorToken",
+    "TestStablecoin",
+    "TwapOracle",
+]
 
 
 def shipped_artifact(contract_type: dict[str, object]) -> dict[str, object]:

@@ -82,9 +82,11 @@ def _register() -> None:
     from synor.cli.app import app
     from synor.cli.fees import fees
     from synor.cli.keeper import keeper
+    from synor.cli.oracle import oracle
 
     main.add_command(app)
     main.add_command(fees)
+    main.add_command(oracle)
     main.add_command(keeper)
 
 

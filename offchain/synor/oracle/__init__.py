@@ -1,0 +1,1 @@
+"""SYNOR/USD oracle: the TWAP arithmetic (pure, `twap`) and the chain client behind `synor oracle`."""

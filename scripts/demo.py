@@ -94,6 +94,24 @@ def send(account_index: int, contract: str, address: str, function: str, *args: 
         raise SystemExit(f"demo step failed: {contract}.{function}")
 
 
+def send_raw(account_index: int, contract: object, function: str, *args: object) -> None:
+    from web3 import Web3
+
+    from synor.accounts import dev_account
+
+    w3 = Web3(Web3.HTTPProvider(RPC))
+    signer = dev_account(account_index)
+    call = getattr(contract.functions, function)  # type: ignore[attr-defined]
+    tx = call(*args).build_transaction(
+        {"from": signer.address, "nonce": w3.eth.get_transaction_count(signer.address)}
+    )
+    receipt = w3.eth.wait_for_transaction_receipt(
+        w3.eth.send_raw_transaction(signer.sign_transaction(tx).raw_transaction)
+    )
+    if receipt["status"] != 1:
+        raise SystemExit(f"demo step failed: {function}")
+
+
 def synor_supply(synor: str) -> int:
     from web3 import Web3
 
@@ -104,6 +122,59 @@ def synor_supply(synor: str) -> int:
         w3.eth.contract(address=Web3.to_checksum_address(synor), abi=abi("SynorToken"))
         .functions.totalSupply()
         .call()
+    )
+
+
+def buy_synor_on_v2(pair_address: str, stablecoin: str, amount: int, trader_index: int) -> None:
+    """A real Uniswap V2 trade: send `amount` of the stablecoin to the pair, take the SYNOR it pays out."""
+    from web3 import Web3
+
+    from synor.accounts import dev_account
+
+    w3 = Web3(Web3.HTTPProvider(RPC))
+    build = ROOT / "node_modules" / "@uniswap" / "v2-core" / "build" / "UniswapV2Pair.json"
+    pair = w3.eth.contract(
+        address=Web3.to_checksum_address(pair_address), abi=json.loads(build.read_text())["abi"]
+    )
+    reserve0, reserve1, _ = pair.functions.getReserves().call()
+    coin_is_token0 = pair.functions.token0().call().lower() == stablecoin.lower()
+    reserve_in, reserve_out = (reserve0, reserve1) if coin_is_token0 else (reserve1, reserve0)
+    out = amount * 997 * reserve_out // (reserve_in * 1000 + amount * 997)  # the pair's own formula
+    trader = dev_account(trader_index).address
+    send(trader_index, "TestStablecoin", stablecoin, "mint", trader, amount)
+    send(trader_index, "TestStablecoin", stablecoin, "transfer", pair_address, amount)
+    send_raw(trader_index, pair, "swap", *((0, out) if coin_is_token0 else (out, 0)), trader, b"")
+
+
+def oracle_walkthrough(record: dict[str, dict[str, str]]) -> None:
+    contracts = record["contracts"]
+    console.print(Rule("the SYNOR/USD price"))
+    say(
+        "The deployment also created real Uniswap pools from the npm artifacts — SYNOR against USDC, DAI and USDT "
+        "on V2 and SYNOR/USDC on V3, each at $0.50 — and a TwapOracle reading all four, whose sources can only "
+        "change through a one-hour timelock. It keeps a 30-minute time-weighted average per pool and uses the median."
+    )
+    run("synor oracle sources")
+    say(
+        "Traders (dev:9) buy SYNOR with 40,000 of each stablecoin on the three V2 pools; half an hour passes."
+    )
+    for coin in ("payment_token", "dai", "usdt"):
+        decimals = 6 if coin != "dai" else 18
+        pool = {"payment_token": "pool_v2_usdc", "dai": "pool_v2_dai", "usdt": "pool_v2_usdt"}[coin]
+        buy_synor_on_v2(contracts[pool], contracts[coin], 40_000 * 10**decimals, 9)
+    rpc("evm_increaseTime", [31 * 60])
+    rpc("evm_mine", [])
+    say(
+        "The oracle keeper sees a window has elapsed and records a round; a second run right away has nothing due."
+    )
+    run("synor keeper oracle --once --account dev:0")
+    run("synor keeper oracle --once --account dev:0")
+    say("The price billing uses now (usdToToken rounds up, tokenToUsd rounds down), and the rounds so far:")
+    run("synor oracle price")
+    run("synor oracle history")
+    say(
+        "Only three of the four pools counted in round 2: nobody traded on the V3 pool, so its average sits more than "
+        "5% from the median and is left out — the same check that cuts off a pool someone manipulates."
     )
 
 
@@ -230,6 +301,10 @@ def walkthrough() -> int:
     )
     run("synor fees status")
 
+    oracle_walkthrough(record)
+    revenue_walkthrough(record)
+
+    console.print(Rule("when the runway runs out"))
     say("Three weeks and a second later the runway has run out: the node must stop the application.")
     rpc("evm_increaseTime", [3 * 7 * 24 * 3600 + 1])
     rpc("evm_mine", [])
@@ -239,8 +314,6 @@ def walkthrough() -> int:
     say("Anyone can revive it: a lapsed runway restarts from now, so the gap is never charged.")
     run(f"synor app extend {app} 1d --account dev:2")
     run("synor app watch --once")
-
-    revenue_walkthrough(record)
 
     say("Bad input gets one clear line and sends nothing:")
     for command in (f"synor app extend {app} 1w --max-cost 5 --account dev:2", "synor app cost 3x"):

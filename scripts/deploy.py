@@ -16,6 +16,7 @@ from ape.cli import ConnectedProviderCommand, account_option, network_option
 
 from synor.deploy import CARTESI_PRICE, StackOptions, deploy_stack, local_revenue
 from synor.deployments import DEFAULT_DIRECTORY, save
+from synor.oracle.deploy import OracleOptions
 from synor.revenue.deploy import RevenueOptions
 
 
@@ -103,6 +104,7 @@ def cli(
         payee=payee,
         grant_to=grants,
         revenue=revenue,
+        local_oracle=OracleOptions() if local else None,
     )
     record = deploy_stack(project, account, options, provider.network.name, provider.http_uri or provider.uri)
     path = save(record, Path(directory))

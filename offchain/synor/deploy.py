@@ -5,10 +5,11 @@ Imports ape lazily inside functions: importing this module loads nothing heavy a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from synor.deployments import Deployment
+from synor.oracle.deploy import OracleOptions, deploy_local_oracle
 from synor.revenue.deploy import RevenueOptions, deploy_revenue
 from synor.units import parse_rate
 
@@ -20,8 +21,6 @@ LOCAL_STABLECOIN_GRANT = 1_000_000
 """Whole test-stablecoin tokens minted to each local development account."""
 LOCAL_SYNOR_GRANT = 1_000_000
 """Whole SYNOR transferred to each local development account (to stake, or to pay in SYNOR)."""
-LOCAL_POOL = (1_000_000 * 10**6, 4_000_000 * 10**18)
-"""Local USDC/SYNOR Uniswap V2 liquidity for buy-backs: 1M USDC against 4M SYNOR ($0.25 per SYNOR)."""
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,15 @@ class StackOptions:
     payee: str | None = None
     grant_to: tuple[str, ...] = ()
     revenue: RevenueOptions | None = None
+    local_oracle: OracleOptions | None = None
+    """Local chains: Uniswap V2/V3 pools, the TWAP oracle and its timelock, the oracle as the splitter's
+    price source and its SYNOR/USDC V2 pair as the buy-back pair."""
 
 
 def local_revenue(dev: list[str]) -> RevenueOptions:
     """The local roles, all anvil development accounts: dev:0 deploys and keeps, dev:4 and dev:5 operate
-    (weights 2 and 1), dev:6 is the treasury, dev:7 the community pool and dev:8 a validator."""
+    (weights 2 and 1), dev:6 is the treasury, dev:7 the community pool and dev:8 a validator. Buy-backs
+    go through the oracle's SYNOR/USDC Uniswap V2 pair (set by `deploy_stack`)."""
     return RevenueOptions(
         treasury=dev[6],
         community_pool=dev[7],
@@ -49,7 +52,6 @@ def local_revenue(dev: list[str]) -> RevenueOptions:
         weight_manager=dev[0],
         operators=((dev[4], 2), (dev[5], 1)),
         validators=((dev[8], 1),),
-        pool_liquidity=LOCAL_POOL,
     )
 
 
@@ -81,10 +83,17 @@ def deploy_stack(
         token = project.TestStablecoin.at(options.payment_token)
     decimals = int(token.decimals())
     price = price_per_second(decimals, options.price_per_token_second)
-    revenue = (
-        {} if options.revenue is None else deploy_revenue(project, deployer, synor, token, options.revenue)
-    )
-    payee = options.payee or revenue.get("splitter") or deployer.address
+    records: dict[str, str] = {}
+    revenue_options = options.revenue
+    if options.local_oracle is not None:
+        records.update(deploy_local_oracle(project, deployer, synor, token, options.local_oracle))
+        if revenue_options is not None:
+            revenue_options = replace(revenue_options, buyback_pair=records["pool_v2_usdc"])
+    if revenue_options is not None:
+        records.update(deploy_revenue(project, deployer, synor, token, revenue_options))
+        if "oracle" in records:
+            project.FeeSplitter.at(records["splitter"]).setPriceSource(records["oracle"], sender=deployer)
+    payee = options.payee or records.get("splitter") or deployer.address
     factory = project.PayableDAppFactory.deploy(token, price, payee, sender=deployer)
     return Deployment(
         network=network,
@@ -95,7 +104,7 @@ def deploy_stack(
             "synor": synor.address,
             "payment_token": token.address,
             "factory": factory.address,
-            **revenue,
+            **records,
         },
         payment_token={"symbol": token.symbol(), "decimals": decimals, "price_per_second": str(price)},
     )

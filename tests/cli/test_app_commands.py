@@ -232,20 +232,23 @@ def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain, project, ac
         "symbol": "USDC",
     }
     contracts = record["contracts"]
-    assert set(contracts) == {
+    assert set(contracts) >= {
         "synor",
         "payment_token",
         "factory",
         "splitter",
         "staking",
-        "uniswap_factory",
-        "uniswap_pair",
+        "oracle",
+        "pool_v2_usdc",
     }
     for address in contracts.values():
         assert chain.provider.web3.eth.get_code(address)
     factory = project.PayableDAppFactory.at(contracts["factory"])
     assert factory.payee() == contracts["splitter"]  # a full deployment pays the fee splitter
     splitter = project.FeeSplitter.at(contracts["splitter"])
-    assert splitter.buyBackPair(contracts["payment_token"]) == contracts["uniswap_pair"]
+    assert splitter.buyBackPair(contracts["payment_token"]) == contracts["pool_v2_usdc"]  # one set of pools
+    assert splitter.priceSource() == contracts["oracle"]  # buy-backs bounded by the TWAP
+    oracle = project.TwapOracle.at(contracts["oracle"])
+    assert oracle.sourceCount() == 4
     assert splitter.operatorWeight(accounts[4]) == 2 and splitter.operatorWeight(accounts[5]) == 1
     assert splitter.treasury() == accounts[6].address

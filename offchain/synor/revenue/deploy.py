@@ -34,7 +34,9 @@ class RevenueOptions:
     admin_delay: int = DAY
     max_slippage_bps: int = 100
     pool_liquidity: tuple[int, int] | None = None
-    """Local chains: (payment-token base units, SYNOR base units) to seed a Uniswap V2 pair with."""
+    """Local chains: (payment-token base units, SYNOR base units) to seed a new Uniswap V2 pair with."""
+    buyback_pair: str | None = None
+    """An existing payment-token/SYNOR Uniswap V2 pair for buy-backs (instead of seeding a new one)."""
 
 
 def uniswap_container(name: str) -> Any:
@@ -97,8 +99,8 @@ def deploy_revenue(
     staking.addRewardToken(synor, sender=deployer)
     staking.addRewardToken(payment_token, sender=deployer)
     records = {"staking": staking.address, "splitter": splitter.address}
-    pair_address = ZERO_ADDRESS
-    if options.pool_liquidity is not None:
+    pair_address = options.buyback_pair or ZERO_ADDRESS
+    if options.buyback_pair is None and options.pool_liquidity is not None:
         uniswap, pair = deploy_pair(deployer, payment_token, synor, *options.pool_liquidity)
         pair_address = pair.address
         records.update({"uniswap_factory": uniswap.address, "uniswap_pair": pair.address})

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eth_account import Account
-from eth_account.messages import encode_typed_data
+from synor.permit import PermitDomain, sign_permit
 
 WEEK = 604_800
 CARTESI_PRICE = 33_052_248_677_249_000_000
@@ -86,36 +85,7 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
 
 
 def _permit(token: Any, owner: Any, spender: str, value: int, deadline: int) -> tuple[int, bytes, bytes]:
-    message = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Permit": [
-                {"name": "owner", "type": "address"},
-                {"name": "spender", "type": "address"},
-                {"name": "value", "type": "uint256"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Permit",
-        "domain": {
-            "name": token.name(),
-            "version": "1",
-            "chainId": 31337,
-            "verifyingContract": token.address,
-        },
-        "message": {
-            "owner": owner.address,
-            "spender": spender,
-            "value": value,
-            "nonce": token.nonces(owner),
-            "deadline": deadline,
-        },
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=message), owner.private_key)
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+    domain = PermitDomain(token.name(), "1", 31337, token.address)
+    return sign_permit(
+        owner.private_key, domain, owner.address, spender, value, token.nonces(owner), deadline
+    )

@@ -73,25 +73,18 @@ def balance_of(token: str, holder: str) -> int:
 
 
 def send(account_index: int, contract: str, address: str, function: str, *args: object) -> None:
-    """Sends one transaction from a development account (for the steps the CLI has no verb for)."""
+    """Sends one transaction to a shipped contract from a development account (steps the CLI has no verb for)."""
     from web3 import Web3
 
-    from synor.accounts import dev_account
     from synor.artifacts import abi
 
     w3 = Web3(Web3.HTTPProvider(RPC))
-    signer = dev_account(account_index)
-    call = getattr(
-        w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi(contract)).functions, function
+    send_raw(
+        account_index,
+        w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi(contract)),
+        function,
+        *args,
     )
-    tx = call(*args).build_transaction(
-        {"from": signer.address, "nonce": w3.eth.get_transaction_count(signer.address)}
-    )
-    receipt = w3.eth.wait_for_transaction_receipt(
-        w3.eth.send_raw_transaction(signer.sign_transaction(tx).raw_transaction)
-    )
-    if receipt["status"] != 1:
-        raise SystemExit(f"demo step failed: {contract}.{function}")
 
 
 def send_raw(account_index: int, contract: object, function: str, *args: object) -> None:

@@ -22,7 +22,7 @@ from web3.types import TxReceipt
 
 from synor.artifacts import abi
 from synor.deployments import Deployment, load
-from synor.errors import describe_revert
+from synor.errors import describe_revert, revert_bytes
 
 T = TypeVar("T")
 
@@ -129,7 +129,7 @@ class Chain:
                 }
             )
         except ContractCustomError as error:
-            raise ChainError(f"{what} would fail: {describe_revert(_revert_bytes(error.data))}") from None
+            raise ChainError(f"{what} would fail: {describe_revert(revert_bytes(error.data))}") from None
         except ContractLogicError as error:
             raise ChainError(f"{what} would fail: {error.message or error}") from None
         signed = signer.sign_transaction(dict(tx))  # type: ignore[arg-type]
@@ -143,11 +143,3 @@ class Chain:
 
 def _record_key(contract_name: str) -> str:
     return {"PayableDAppFactory": "factory", "SynorToken": "synor"}.get(contract_name, contract_name)
-
-
-def _revert_bytes(data: Any) -> bytes:
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, str):
-        return bytes.fromhex(data.removeprefix("0x"))
-    return b""

@@ -35,3 +35,12 @@ def _render(value: Any) -> str:
     if isinstance(value, bytes):
         return "0x" + value.hex()
     return str(value)
+
+
+def revert_bytes(data: Any) -> bytes:
+    """Revert data as web3 hands it over (bytes or a hex string) as bytes."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        return bytes.fromhex(data.removeprefix("0x"))
+    return b""

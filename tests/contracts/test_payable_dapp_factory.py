@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ape
 import pytest
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 
 from synor.money import ONE, runway_cost
+from synor.permit import PermitDomain, sign_permit
 from tests.conftest import CARTESI_PRICE, TEMPLATE, WEEK
 
 MAX_TIMESTAMP = 2**64 - 1
@@ -276,39 +275,8 @@ def test_max_cost_guard(factory, app, sponsor, usdc):
 
 
 def _permit(token, owner_key, owner, spender, value, deadline, nonce):
-    message = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Permit": [
-                {"name": "owner", "type": "address"},
-                {"name": "spender", "type": "address"},
-                {"name": "value", "type": "uint256"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Permit",
-        "domain": {
-            "name": token.name(),
-            "version": "1",
-            "chainId": ape.chain.chain_manager.chain_id,
-            "verifyingContract": token.address,
-        },
-        "message": {
-            "owner": owner,
-            "spender": spender,
-            "value": value,
-            "nonce": nonce,
-            "deadline": deadline,
-        },
-    }
-    signed = Account.sign_message(encode_typed_data(full_message=message), owner_key)
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+    domain = PermitDomain(token.name(), "1", ape.chain.chain_manager.chain_id, token.address)
+    return sign_permit(owner_key, domain, owner, spender, value, nonce, deadline)
 
 
 def test_extend_with_permit_in_one_transaction(chain, factory, app, usdc, accounts, deployer, payee):

@@ -15,7 +15,7 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from synor.chain import Chain, ChainError
-from synor.errors import describe_revert
+from synor.errors import describe_revert, revert_bytes
 from synor.revenue.settle import Step, StepKind, TokenState
 
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -176,7 +176,7 @@ class RevenueClient:
         try:
             estimate = call.estimate_gas({"from": signer.address})
         except ContractCustomError as error:
-            raise ChainError(f"{what} would fail: {describe_revert(_revert_bytes(error.data))}") from None
+            raise ChainError(f"{what} would fail: {describe_revert(revert_bytes(error.data))}") from None
         except ContractLogicError as error:
             raise ChainError(f"{what} would fail: {error.message or error}") from None
         w3 = self.chain.w3
@@ -239,14 +239,6 @@ PAIR_ABI: list[dict[str, Any]] = [
     },
 ]
 """The two Uniswap V2 pair reads the keeper needs (the pair is third-party; its ABI is not shipped)."""
-
-
-def _revert_bytes(data: Any) -> bytes:
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, str):
-        return bytes.fromhex(data.removeprefix("0x"))
-    return b""
 
 
 def _cs(address: str) -> str:

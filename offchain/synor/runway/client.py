@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
@@ -17,15 +15,9 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from synor.chain import Chain, ChainError
+from synor.permit import PermitDomain, sign_permit
 
 LOG_CHUNK = 10_000
-PERMIT_TYPES = [
-    {"name": "owner", "type": "address"},
-    {"name": "spender", "type": "address"},
-    {"name": "value", "type": "uint256"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
 
 
 @dataclass(frozen=True)
@@ -244,33 +236,9 @@ class FactoryClient:
     def _sign_permit(self, signer: LocalAccount, value: int, deadline: int) -> tuple[int, bytes, bytes]:
         token = self.token_contract
         _, name, version, chain_id, verifying_contract, _, _ = token.functions.eip712Domain().call()
-        message = {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Permit": PERMIT_TYPES,
-            },
-            "primaryType": "Permit",
-            "domain": {
-                "name": name,
-                "version": version,
-                "chainId": chain_id,
-                "verifyingContract": verifying_contract,
-            },
-            "message": {
-                "owner": signer.address,
-                "spender": self.factory.address,
-                "value": value,
-                "nonce": token.functions.nonces(signer.address).call(),
-                "deadline": deadline,
-            },
-        }
-        signed = Account.sign_message(encode_typed_data(full_message=message), signer.key)
-        return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+        domain = PermitDomain(name, version, chain_id, verifying_contract)
+        nonce = token.functions.nonces(signer.address).call()
+        return sign_permit(signer.key, domain, signer.address, self.factory.address, value, nonce, deadline)
 
 
 def _checksum(address: str | None) -> str:

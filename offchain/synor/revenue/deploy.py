@@ -7,15 +7,13 @@ Imports ape lazily: importing this module loads nothing heavy and touches no net
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from synor.oracle.uniswap import container
 from synor.revenue.split import SEED_SERVICE, SEED_TRANSACTION
 
 ZERO_ADDRESS = "0x" + "00" * 20
-UNISWAP_BUILD = Path(__file__).resolve().parents[3] / "node_modules" / "@uniswap" / "v2-core" / "build"
 WEEK = 7 * 24 * 3600
 DAY = 24 * 3600
 
@@ -39,31 +37,14 @@ class RevenueOptions:
     """An existing payment-token/SYNOR Uniswap V2 pair for buy-backs (instead of seeding a new one)."""
 
 
-def uniswap_container(name: str) -> Any:
-    """An ape ContractContainer for ``UniswapV2Factory`` or ``UniswapV2Pair`` from the authors' build."""
-    import ape
-    from ethpm_types import ContractType
-
-    build = json.loads((UNISWAP_BUILD / f"{name}.json").read_text())
-    code = build["bytecode"]
-    contract_type = ContractType.model_validate(
-        {
-            "contractName": name,
-            "abi": build["abi"],
-            "deploymentBytecode": {"bytecode": code if code.startswith("0x") else "0x" + code},
-        }
-    )
-    return ape.contracts.ContractContainer(contract_type)
-
-
 def deploy_pair(
     deployer: Any, token: Any, synor: Any, token_amount: int, synor_amount: int
 ) -> tuple[Any, Any]:
     """Deploys a Uniswap V2 factory and a token/SYNOR pair seeded with liquidity (the deployer must hold
     ``synor_amount`` SYNOR and be able to mint ``token_amount`` of the test token)."""
-    factory = uniswap_container("UniswapV2Factory").deploy(deployer, sender=deployer)
+    factory = container("UniswapV2Factory").deploy(deployer, sender=deployer)
     factory.createPair(token, synor, sender=deployer)
-    pair = uniswap_container("UniswapV2Pair").at(factory.getPair(token, synor))
+    pair = container("UniswapV2Pair").at(factory.getPair(token, synor))
     token.mint(pair, token_amount, sender=deployer)
     synor.transfer(pair, synor_amount, sender=deployer)
     pair.mint(deployer, sender=deployer)

@@ -5,12 +5,9 @@ The pair comes from the ``@uniswap/v2-core`` npm artifacts (the authors' own byt
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import ape
 import pytest
-from ethpm_types import ContractType
+
+from synor.oracle.uniswap import container
 
 SERVICE_SHARES = (7000, 2000, 1000)  # operators, treasury, burn
 TX_SHARES = (1000, 6000, 2000, 1000)  # burn, stakers, community, validators
@@ -22,21 +19,6 @@ PRECISION = 10**36
 # Pool: 1,000,000 USDC against 10,000,000 SYNOR, i.e. 0.1 USDC per SYNOR.
 POOL_USDC = 1_000_000 * 10**6
 POOL_SYNOR = 10_000_000 * 10**18
-
-UNISWAP_BUILD = Path(__file__).resolve().parents[3] / "node_modules" / "@uniswap" / "v2-core" / "build"
-
-
-def uniswap_container(name: str) -> ape.contracts.ContractContainer:
-    artifact = json.loads((UNISWAP_BUILD / f"{name}.json").read_text())
-    bytecode = artifact["bytecode"]
-    contract_type = ContractType.model_validate(
-        {
-            "contractName": name,
-            "abi": artifact["abi"],
-            "deploymentBytecode": {"bytecode": bytecode if bytecode.startswith("0x") else "0x" + bytecode},
-        }
-    )
-    return ape.contracts.ContractContainer(contract_type)
 
 
 def amount_out(amount_in: int, reserve_in: int, reserve_out: int) -> int:
@@ -108,13 +90,13 @@ def staking(project, deployer, synor, usdc):
 
 @pytest.fixture(scope="session")
 def uniswap_factory(deployer):
-    return uniswap_container("UniswapV2Factory").deploy(deployer, sender=deployer)
+    return container("UniswapV2Factory").deploy(deployer, sender=deployer)
 
 
 @pytest.fixture(scope="session")
 def pair(uniswap_factory, deployer, usdc, synor):
     uniswap_factory.createPair(usdc, synor, sender=deployer)
-    contract = uniswap_container("UniswapV2Pair").at(uniswap_factory.getPair(usdc, synor))
+    contract = container("UniswapV2Pair").at(uniswap_factory.getPair(usdc, synor))
     usdc.mint(contract, POOL_USDC, sender=deployer)
     synor.transfer(contract, POOL_SYNOR, sender=deployer)
     contract.mint(deployer, sender=deployer)

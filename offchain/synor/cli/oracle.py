@@ -242,7 +242,9 @@ def _update_with_retries(
     delay = 1.0
     for attempt in range(1, attempts + 1):
         try:
-            return with_backoff(lambda: client.update(signer), "sending the oracle update", log, attempts=3)
+            return with_backoff(
+                lambda: client.update(signer), "sending the oracle update", log, attempts=3, sleep=sleep
+            )
         except ChainError as error:
             if attempt == attempts:
                 raise

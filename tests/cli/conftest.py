@@ -25,10 +25,8 @@ def stack(project, accounts, chain, tmp_path_factory):
     return folder, record
 
 
-@pytest.fixture
-def synor(stack):
-    """Runs `synor --deployments <stack> ARGS…` and returns (exit code, stdout, stderr)."""
-    folder, _ = stack
+def cli_for(folder):
+    """Runs `synor --deployments <folder> ARGS…` in-process; returns (exit code, stdout, stderr)."""
     runner = CliRunner(mix_stderr=False)
 
     def invoke(*args: str, env: dict[str, str] | None = None):
@@ -38,11 +36,18 @@ def synor(stack):
     return invoke
 
 
+def json_of(invoke, *args: str):
+    """Runs a command with `--json`, requires success, and returns the parsed output."""
+    code, out, err = invoke(*args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.fixture
+def synor(stack):
+    return cli_for(stack[0])
+
+
 @pytest.fixture
 def synor_json(synor):
-    def invoke(*args: str):
-        code, out, err = synor(*args, "--json")
-        assert code == 0, err
-        return json.loads(out)
-
-    return invoke
+    return lambda *args: json_of(synor, *args)

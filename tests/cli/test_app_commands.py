@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from synor.deployments import Deployment, save
-from tests.cli.conftest import PAYEE_INDEX
+from tests.cli.conftest import PAYEE_INDEX, cli_for
 
 WEEK = 604_800
 
@@ -161,13 +162,9 @@ def test_missing_signer_is_refused(synor, nothing_sent):
 
 
 def test_missing_deployment(tmp_path):
-    from click.testing import CliRunner
-
-    from synor.cli import main
-
-    result = CliRunner(mix_stderr=False).invoke(main, ["--deployments", str(tmp_path), "app", "cost", "1w"])
-    assert result.exit_code == 2
-    assert "no deployment for network 'local'" in result.stderr and "ape run deploy" in result.stderr
+    code, _, err = cli_for(tmp_path)("app", "cost", "1w")
+    assert code == 2
+    assert "no deployment for network 'local'" in err and "ape run deploy" in err
 
 
 @pytest.mark.parametrize(
@@ -179,28 +176,16 @@ def test_missing_deployment(tmp_path):
     ],
 )
 def test_wrong_node_is_refused(tmp_path, stack, change, message):
-    from dataclasses import asdict
-
-    from click.testing import CliRunner
-
-    from synor.cli import main
-
     _, record = stack
     save(Deployment(**{**asdict(record), **change}), tmp_path)
-    result = CliRunner(mix_stderr=False).invoke(
-        main, ["--deployments", str(tmp_path), "app", "cost", "1w"], env={"SYNOR_RPC_URL": ""}
-    )
-    assert result.exit_code == 2 and message in result.stderr
+    code, _, err = cli_for(tmp_path)("app", "cost", "1w", env={"SYNOR_RPC_URL": ""})
+    assert code == 2 and message in err
 
 
 def test_invalid_deployment_record(tmp_path):
-    from click.testing import CliRunner
-
-    from synor.cli import main
-
     (tmp_path / "local.json").write_text("{not json")
-    result = CliRunner(mix_stderr=False).invoke(main, ["--deployments", str(tmp_path), "app", "cost", "1w"])
-    assert result.exit_code == 2 and "not a valid deployment record" in result.stderr
+    code, _, err = cli_for(tmp_path)("app", "cost", "1w")
+    assert code == 2 and "not a valid deployment record" in err
 
 
 def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain, project, accounts):

@@ -6,14 +6,13 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
 from synor.chain import Chain
-from synor.cli import main
 from synor.deployments import Deployment, save
 from synor.revenue.client import RevenueClient
 from synor.revenue.deploy import RevenueOptions, deploy_revenue
 from synor.revenue.split import split_service, split_transaction
+from tests.cli.conftest import cli_for, json_of
 
 USDC = 10**6
 SYNOR = 10**18
@@ -62,20 +61,7 @@ def revenue_stack(project, accounts, chain, tmp_path_factory):
 
 @pytest.fixture
 def cli(revenue_stack):
-    folder = revenue_stack.folder
-    runner = CliRunner(mix_stderr=False)
-
-    def invoke(*args: str):
-        result = runner.invoke(main, ["--deployments", str(folder), *args], catch_exceptions=False)
-        return result.exit_code, result.stdout, result.stderr
-
-    return invoke
-
-
-def _json(cli, *args):
-    code, out, err = cli(*args, "--json")
-    assert code == 0, err
-    return json.loads(out)
+    return cli_for(revenue_stack.folder)
 
 
 def _row(status, symbol):
@@ -84,7 +70,7 @@ def _row(status, symbol):
 
 def test_status_of_a_fresh_deployment(cli, revenue_stack):
     record = revenue_stack.record
-    status = _json(cli, "fees", "status")
+    status = json_of(cli, "fees", "status")
     assert [row["symbol"] for row in status["tokens"]] == ["SYNOR", "USDC"]
     usdc = _row(status, "USDC")
     assert usdc["unsplit"]["base_units"] == "0"
@@ -102,19 +88,19 @@ def test_runway_payment_flows_to_operators_treasury_and_the_burn(cli, revenue_st
     usdc.approve(factory, 2**256 - 1, sender=payer)
     factory.newApplication(payer, b"\x11" * 32, WEEK, sender=payer)
     cost = factory.cost(WEEK)
-    assert _row(_json(cli, "fees", "status"), "USDC")["unsplit"]["base_units"] == str(cost)
-    result = _json(cli, "fees", "split", "USDC", "--account", f"dev:{PAYER}")
+    assert _row(json_of(cli, "fees", "status"), "USDC")["unsplit"]["base_units"] == str(cost)
+    result = json_of(cli, "fees", "split", "USDC", "--account", f"dev:{PAYER}")
     assert result["splits"][0]["split"]["base_units"] == str(cost)
     parts = split_service(cost)
-    status = _json(cli, "fees", "status", "--of", accounts[OPERATOR].address)
+    status = json_of(cli, "fees", "status", "--of", accounts[OPERATOR].address)
     usdc_row = _row(status, "USDC")
     assert usdc_row["treasury"]["earned"]["base_units"] == str(parts.treasury)
     assert usdc_row["holder"]["claimable"]["base_units"] == str(parts.operators)
-    claimed = _json(cli, "fees", "claim", "USDC", "--account", f"dev:{OPERATOR}")
+    claimed = json_of(cli, "fees", "claim", "USDC", "--account", f"dev:{OPERATOR}")
     assert claimed["claimed"]["base_units"] == str(parts.operators)
-    again = _json(cli, "fees", "claim", "usdc", "--account", f"dev:{OPERATOR}")
+    again = json_of(cli, "fees", "claim", "usdc", "--account", f"dev:{OPERATOR}")
     assert again["claimed"]["base_units"] == "0"
-    treasury = _json(cli, "fees", "claim", usdc.address, "--account", f"dev:{TREASURY}")
+    treasury = json_of(cli, "fees", "claim", usdc.address, "--account", f"dev:{TREASURY}")
     assert treasury["claimed"]["base_units"] == str(parts.treasury)
 
 
@@ -169,7 +155,7 @@ def test_buyback_command_and_refusals(cli, revenue_stack, accounts):
     usdc.transfer(splitter, 1_000 * USDC, sender=accounts[PAYER])
     splitter.split(usdc, sender=accounts[PAYER])
     supply = synor.totalSupply()
-    result = _json(cli, "fees", "buyback", "USDC", "--account", f"dev:{KEEPER}")
+    result = json_of(cli, "fees", "buyback", "USDC", "--account", f"dev:{KEEPER}")
     assert int(result["synor_burned"]) > 0
     assert synor.totalSupply() == supply - int(result["synor_burned"])
     code, _, err = cli("fees", "buyback", "USDC", "--account", f"dev:{KEEPER}")

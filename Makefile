@@ -14,7 +14,7 @@ test: setup lint
 	$(MAKE) --no-print-directory slither
 	$(MAKE) --no-print-directory test-ape
 
-## Contract, CLI and off-chain tests on anvil (ape starts its own anvil on 127.0.0.1:8545).
+## Contract, CLI and off-chain tests on anvil (tests/conftest.py starts a private anvil on a free port).
 test-ape:
 	$(BIN)/ape test tests/
 

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from free_port import free_port  # noqa: E402
+
+# Every test run starts its own anvil on a free port and never attaches to a node that already listens
+# (a developer's anvil on 8545, or a second test run). ape-foundry reads APE_FOUNDRY_HOST when it
+# connects, after this module is imported; subprocesses (`ape run deploy`) inherit it.
+os.environ.setdefault("APE_FOUNDRY_HOST", f"http://127.0.0.1:{free_port()}")
 
 # The Cartesi example: 0.000033052248677249 USDC per second, as an 18-decimal fixed-point number of
 # the 6-decimal token's base units per second (33.052248677249 base units per second).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity ^0.8.20;
 
 /// @title A registered application
 /// @notice The on-chain identity of a dApp created by a `PayableDAppFactory`: who owns it and which

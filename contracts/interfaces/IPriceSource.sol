@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity ^0.8.20;
 
 /// @title A source of fair token prices in US dollars
 /// @notice What the fee splitter's buy-back asks to bound its slippage. The TWAP oracle (a later issue)

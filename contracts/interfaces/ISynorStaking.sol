@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity ^0.8.20;
 
 /// @title SYNOR staking with reward-per-token accumulators
 /// @notice Stakers lock SYNOR and earn the stakers' share of transaction fees, in every reward token,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity ^0.8.20;
 
 /// @title The part of a Uniswap V2 pair the buy-back uses
 /// @notice Matches the deployed `@uniswap/v2-core` 1.0.1 `UniswapV2Pair` (third-party contract).

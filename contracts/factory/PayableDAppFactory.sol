@@ -356,7 +356,6 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
     /// else (no code, a revert, a short or out-of-range answer) is `PayableDAppFactory_NotAnApplication`,
     /// rather than the bare revert a high-level call would give. A static call cannot change any state.
     function _readWord(address app, bytes4 selector, uint256 max) private view returns (uint256 word) {
-        // slither-disable-next-line low-level-calls
         (bool ok, bytes memory data) = app.staticcall(abi.encodeWithSelector(selector));
         if (!ok || data.length < 32) revert PayableDAppFactory_NotAnApplication(app);
         word = abi.decode(data, (uint256));

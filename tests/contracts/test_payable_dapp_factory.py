@@ -582,3 +582,44 @@ def test_import_checks_location_and_payment(factory, foreign, developer):
     ):
         factory.importApplication(foreign, LOCATION, WEEK, sender=developer)
     assert not factory.isRegistered(foreign)
+
+
+# ------------------------------------------------------------------ the exact Cartesi/Sunodo surface
+
+# What Sunodo's PayableDAppFactory, IFinancialProtocol and IMachineProtocol declare and its clients call:
+# (name, input types, output types), and events as (name, [(type, indexed, name)]).
+SUNODO_FUNCTIONS = [
+    ("newApplication", ["address", "bytes32", "string", "uint256"], ["address"]),
+    ("importApplication", ["address", "string", "uint256"], []),
+    ("extendRunway", ["address", "uint256"], ["uint256"]),
+    ("cost", ["uint256"], ["uint256"]),
+    ("runway", ["address"], ["uint256"]),
+    ("token", [], ["address"]),
+]
+SUNODO_EVENTS = [
+    ("FinancialRunway", [("address", True, "application"), ("uint256", False, "until")]),
+    ("MachineLocation", [("address", True, "application"), ("string", False, "location")]),
+]
+CARTESI_APPLICATION_FUNCTIONS = [("getTemplateHash", [], ["bytes32"]), ("owner", [], ["address"])]
+
+
+def _functions(contract_type):
+    return {
+        (item.name, tuple(i.type for i in item.inputs), tuple(o.type for o in item.outputs))
+        for item in contract_type.abi
+        if item.type == "function"
+    }
+
+
+def test_factory_abi_has_sunodos_exact_signatures_and_event_layouts(project):
+    functions = _functions(project.PayableDAppFactory.contract_type)
+    for name, inputs, outputs in SUNODO_FUNCTIONS:
+        assert (name, tuple(inputs), tuple(outputs)) in functions, name
+    events = {
+        item.name: item for item in project.PayableDAppFactory.contract_type.abi if item.type == "event"
+    }
+    for name, layout in SUNODO_EVENTS:
+        assert [(i.type, i.indexed, i.name) for i in events[name].inputs] == layout, name
+    application = _functions(project.Application.contract_type)
+    for name, inputs, outputs in CARTESI_APPLICATION_FUNCTIONS:
+        assert (name, tuple(inputs), tuple(outputs)) in application, name

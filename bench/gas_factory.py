@@ -9,6 +9,8 @@ from synor.permit import PermitDomain, sign_permit
 WEEK = 604_800
 CARTESI_PRICE = 33_052_248_677_249_000_000
 TEMPLATE = b"\x11" * 32
+# A typical machine location: an IPFS CIDv1 URL (66 bytes, three storage words with the length).
+LOCATION = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 
 
 def gas(value: int) -> dict[str, Any]:
@@ -31,6 +33,22 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
     registered = factory.newApplication(developer, TEMPLATE, 0, sender=developer)
     app = registered.events.filter(factory.ApplicationCreated)[0].app
     prefunded = factory.newApplication(developer, TEMPLATE, WEEK, sender=developer)
+    salted = factory.newApplication(developer, TEMPLATE, WEEK, b"\x01" * 32, sender=developer)
+    located = factory.newApplication(developer, TEMPLATE, LOCATION, WEEK, sender=developer)
+    located_salted = factory.newApplication(
+        developer, TEMPLATE, LOCATION, WEEK, b"\x02" * 32, sender=developer
+    )
+
+    # Applications deployed elsewhere (by another factory), imported by their owner.
+    elsewhere = project.PayableDAppFactory.deploy(usdc, CARTESI_PRICE, payee, sender=deployer)
+    foreign = [
+        elsewhere.newApplication(developer, TEMPLATE, 0, sender=developer)
+        .events.filter(elsewhere.ApplicationCreated)[0]
+        .app
+        for _ in range(2)
+    ]
+    imported = factory.importApplication(foreign[0], LOCATION, WEEK, sender=developer)
+    imported_unfunded = factory.importApplication(foreign[1], LOCATION, 0, sender=developer)
     factory.extendRunway(app, WEEK, sender=sponsor)  # first purchase for this app: a cold runway slot
     extension = factory.extendRunway(app, WEEK, sender=sponsor)
     guarded = factory.extendRunway(app, WEEK, factory.cost(WEEK), sender=sponsor)
@@ -68,6 +86,15 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
         "calculateApplicationAddress": factory.calculateApplicationAddress.estimate_gas_cost(
             developer, developer, TEMPLATE, salt, sender=deployer
         ),
+        "calculateApplicationAddress.count_numbered": factory.calculateApplicationAddress.estimate_gas_cost(
+            developer, developer, TEMPLATE, sender=deployer
+        ),
+        "machineLocation": factory.machineLocation.estimate_gas_cost(
+            located_app := _created(factory, located), sender=deployer
+        ),
+        "getMachineLocation": project.Application.at(located_app).getMachineLocation.estimate_gas_cost(
+            sender=deployer
+        ),
     }
 
     return {
@@ -76,12 +103,21 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
         "gas.application.acceptOwnership": gas(accepted.gas_used),
         "gas.factory.newApplication": gas(prefunded.gas_used),
         "gas.factory.newApplication.zero_prefund": gas(registered.gas_used),
+        "gas.factory.newApplication.salted": gas(salted.gas_used),
+        "gas.factory.newApplication.location": gas(located.gas_used),
+        "gas.factory.newApplication.location_salted": gas(located_salted.gas_used),
+        "gas.factory.importApplication": gas(imported.gas_used),
+        "gas.factory.importApplication.zero_prefund": gas(imported_unfunded.gas_used),
         "gas.factory.extendRunway": gas(extension.gas_used),
         "gas.factory.extendRunway.max_cost": gas(guarded.gas_used),
         "gas.factory.extendRunwayWithPermit": gas(with_permit.gas_used),
         "gas.factory.extendRunways.per_app_of_10": gas(batch.gas_used // 10),
         "gas.factory.deploy": gas(chain.get_receipt(factory.txn_hash).gas_used),
     }
+
+
+def _created(factory: Any, receipt: Any) -> str:
+    return str(receipt.events.filter(factory.ApplicationCreated)[0].app)
 
 
 def _permit(token: Any, owner: Any, spender: str, value: int, deadline: int) -> tuple[int, bytes, bytes]:

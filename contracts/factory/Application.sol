@@ -5,11 +5,12 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IApplication} from "../interfaces/IApplication.sol";
+import {IPayableDAppFactory} from "../interfaces/IPayableDAppFactory.sol";
 
 /// @title Application
 /// @notice The implementation behind every application's minimal clone (EIP-1167 with immutable
 /// arguments). The clone's argument is its template hash; the factory is this implementation's
-/// deployer, baked into its code, so every clone reads the same factory.
+/// deployer, baked into its code, so every clone reads the same factory, which also keeps its machine location.
 contract Application is Ownable2Step, IApplication {
     address private immutable _factory;
 
@@ -33,7 +34,12 @@ contract Application is Ownable2Step, IApplication {
     }
 
     /// @inheritdoc IApplication
-    function templateHash() external view returns (bytes32) {
+    function getTemplateHash() external view returns (bytes32) {
         return abi.decode(Clones.fetchCloneArgs(address(this)), (bytes32));
+    }
+
+    /// @inheritdoc IApplication
+    function getMachineLocation() external view returns (string memory) {
+        return IPayableDAppFactory(_factory).machineLocation(address(this));
     }
 }

@@ -7,6 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IPayableDAppFactory} from "../interfaces/IPayableDAppFactory.sol";
 import {IApplication} from "../interfaces/IApplication.sol";
 import {Application} from "./Application.sol";
@@ -25,6 +26,13 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
     /// @inheritdoc IPayableDAppFactory
     uint256 public constant MAX_PRICE_PER_SECOND = type(uint128).max;
 
+    /// @inheritdoc IPayableDAppFactory
+    uint256 public constant MAX_LOCATION_LENGTH = 1024;
+
+    /// @dev Tags the salts of count-numbered creations. Their preimage is four words long, a caller-chosen
+    /// salt's three, so the two salt spaces can never meet (short of a keccak256 collision).
+    bytes32 private constant _COUNTED_SALT_TAG = keccak256("PayableDAppFactory.countNumberedSalt");
+
     IERC20 private immutable _paymentToken;
     uint256 private immutable _pricePerSecond;
     address private immutable _payee;
@@ -33,6 +41,8 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
     /// @dev When each application's runway ends. Zero means "not created here": a registered
     /// application's runway is at least its creation time, which is never zero.
     mapping(address app => uint256 until) private _runwayUntil;
+    /// @dev Where each application's machine snapshot is stored; empty when none was given.
+    mapping(address app => string location) private _machineLocation;
     uint256 private _applicationCount;
 
     /// @param paymentToken_ The ERC-20 token runway is paid in (any decimals).
@@ -52,6 +62,11 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
 
     /// @inheritdoc IPayableDAppFactory
     function paymentToken() external view returns (IERC20) {
+        return _paymentToken;
+    }
+
+    /// @inheritdoc IPayableDAppFactory
+    function token() external view returns (IERC20) {
         return _paymentToken;
     }
 
@@ -99,7 +114,10 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
         nonReentrant
         returns (address)
     {
-        return _newApplication(owner, templateHash, prefundSeconds, bytes32(_applicationCount));
+        uint256 count = _applicationCount;
+        return _newApplication(
+            owner, templateHash, "", prefundSeconds, _countedSalt(msg.sender, owner, count), bytes32(count)
+        );
     }
 
     /// @inheritdoc IPayableDAppFactory
@@ -108,7 +126,47 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
         nonReentrant
         returns (address)
     {
-        return _newApplication(owner, templateHash, prefundSeconds, salt);
+        return _newApplication(owner, templateHash, "", prefundSeconds, _boundSalt(msg.sender, owner, salt), salt);
+    }
+
+    /// @inheritdoc IPayableDAppFactory
+    function newApplication(address owner, bytes32 templateHash, string calldata location, uint256 prefundSeconds)
+        external
+        nonReentrant
+        returns (address)
+    {
+        _checkLocation(location);
+        uint256 count = _applicationCount;
+        return _newApplication(
+            owner, templateHash, location, prefundSeconds, _countedSalt(msg.sender, owner, count), bytes32(count)
+        );
+    }
+
+    /// @inheritdoc IPayableDAppFactory
+    function newApplication(
+        address owner,
+        bytes32 templateHash,
+        string calldata location,
+        uint256 prefundSeconds,
+        bytes32 salt
+    ) external nonReentrant returns (address) {
+        _checkLocation(location);
+        return _newApplication(owner, templateHash, location, prefundSeconds, _boundSalt(msg.sender, owner, salt), salt);
+    }
+
+    /// @inheritdoc IPayableDAppFactory
+    function importApplication(address application, string calldata location, uint256 prefundSeconds)
+        external
+        nonReentrant
+    {
+        _checkLocation(location);
+        if (_runwayUntil[application] != 0) revert PayableDAppFactory_AlreadyRegistered(application);
+        address owner = address(uint160(_readWord(application, Ownable.owner.selector, type(uint160).max)));
+        if (owner != msg.sender) revert PayableDAppFactory_NotApplicationOwner(application, msg.sender);
+        bytes32 templateHash = bytes32(_readWord(application, IApplication.getTemplateHash.selector, type(uint256).max));
+        _runwayUntil[application] = block.timestamp;
+        emit ApplicationImported(application, owner, templateHash);
+        _register(application, location, prefundSeconds);
     }
 
     /// @inheritdoc IPayableDAppFactory
@@ -117,14 +175,26 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
         view
         returns (address)
     {
-        return Clones.predictDeterministicAddressWithImmutableArgs(
-            _applicationImplementation, abi.encode(templateHash), _boundSalt(creator, owner, salt)
-        );
+        return _predict(templateHash, _boundSalt(creator, owner, salt));
+    }
+
+    /// @inheritdoc IPayableDAppFactory
+    function calculateApplicationAddress(address creator, address owner, bytes32 templateHash)
+        external
+        view
+        returns (address)
+    {
+        return _predict(templateHash, _countedSalt(creator, owner, _applicationCount));
     }
 
     /// @inheritdoc IPayableDAppFactory
     function isRegistered(address app) external view returns (bool) {
         return _runwayUntil[app] != 0;
+    }
+
+    /// @inheritdoc IPayableDAppFactory
+    function machineLocation(address app) external view returns (string memory) {
+        return _machineLocation[app];
     }
 
     // ------------------------------------------------------------------ runway
@@ -193,14 +263,19 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
 
     // ------------------------------------------------------------------ internals
 
-    function _newApplication(address owner, bytes32 templateHash, uint256 prefundSeconds, bytes32 salt)
-        private
-        returns (address app)
-    {
+    /// @dev `boundSalt` is the CREATE2 salt; `salt` is what `ApplicationCreated` reports. An empty
+    /// `location` (the overloads without one) records none and emits no `MachineLocation`.
+    function _newApplication(
+        address owner,
+        bytes32 templateHash,
+        string memory location,
+        uint256 prefundSeconds,
+        bytes32 boundSalt,
+        bytes32 salt
+    ) private returns (address app) {
         if (owner == address(0)) revert PayableDAppFactory_ZeroAddress();
-        app = Clones.cloneDeterministicWithImmutableArgs(
-            _applicationImplementation, abi.encode(templateHash), _boundSalt(msg.sender, owner, salt)
-        );
+        app =
+            Clones.cloneDeterministicWithImmutableArgs(_applicationImplementation, abi.encode(templateHash), boundSalt);
         IApplication(app).initialize(owner);
         _runwayUntil[app] = block.timestamp;
         // Cannot overflow: one increment per deployed contract.
@@ -208,6 +283,15 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
             ++_applicationCount;
         }
         emit ApplicationCreated(app, owner, templateHash, salt);
+        _register(app, location, prefundSeconds);
+    }
+
+    /// @dev Records the machine location (if any) and the first runway of a just-registered application.
+    function _register(address app, string memory location, uint256 prefundSeconds) private {
+        if (bytes(location).length != 0) {
+            _machineLocation[app] = location;
+            emit MachineLocation(app, location);
+        }
         if (prefundSeconds == 0) {
             emit FinancialRunway(app, block.timestamp);
         } else {
@@ -249,5 +333,32 @@ contract PayableDAppFactory is IPayableDAppFactory, ReentrancyGuardTransient {
     /// @dev Binds the salt to the creator and owner, so nobody can take another's address first.
     function _boundSalt(address creator, address owner, bytes32 salt) private pure returns (bytes32) {
         return keccak256(abi.encode(creator, owner, salt));
+    }
+
+    /// @dev The salt of the `count`-th creation, in a space of its own (see `_COUNTED_SALT_TAG`).
+    function _countedSalt(address creator, address owner, uint256 count) private pure returns (bytes32) {
+        return keccak256(abi.encode(_COUNTED_SALT_TAG, creator, owner, count));
+    }
+
+    function _predict(bytes32 templateHash, bytes32 boundSalt) private view returns (address) {
+        return Clones.predictDeterministicAddressWithImmutableArgs(
+            _applicationImplementation, abi.encode(templateHash), boundSalt
+        );
+    }
+
+    function _checkLocation(string calldata location) private pure {
+        uint256 length = bytes(location).length;
+        if (length == 0) revert PayableDAppFactory_EmptyLocation();
+        if (length > MAX_LOCATION_LENGTH) revert PayableDAppFactory_LocationTooLong(length);
+    }
+
+    /// @dev One word returned by a view of `app` that takes no argument, no larger than `max`. Anything
+    /// else (no code, a revert, a short or out-of-range answer) is `PayableDAppFactory_NotAnApplication`,
+    /// rather than the bare revert a high-level call would give. A static call cannot change any state.
+    function _readWord(address app, bytes4 selector, uint256 max) private view returns (uint256 word) {
+        (bool ok, bytes memory data) = app.staticcall(abi.encodeWithSelector(selector));
+        if (!ok || data.length < 32) revert PayableDAppFactory_NotAnApplication(app);
+        word = abi.decode(data, (uint256));
+        if (word > max) revert PayableDAppFactory_NotAnApplication(app);
     }
 }

@@ -237,3 +237,119 @@ def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain, project, ac
     assert oracle.sourceCount() == 4
     assert splitter.operatorWeight(accounts[4]) == 2 and splitter.operatorWeight(accounts[5]) == 1
     assert splitter.treasury() == accounts[6].address
+
+
+# ------------------------------------------------------------------ machine location and import (Cartesi/Sunodo)
+
+LOCATION = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+
+
+@pytest.fixture(scope="module")
+def foreign(project, accounts, stack):
+    """An application deployed elsewhere, owned by dev:1."""
+    return project.ForeignApplication.deploy(accounts[1], b"\x33" * 32, sender=accounts[0])
+
+
+def test_create_with_location_records_it_and_shows_it(project, stack, synor, synor_json):
+    _, record = stack
+    created = synor_json("app", "create", "--location", LOCATION, "--prefund", "1h", "--account", "dev:1")
+    factory = project.PayableDAppFactory.at(record.contracts["factory"])
+    assert created["location"] == LOCATION
+    assert factory.machineLocation(created["app"]) == LOCATION
+    assert project.Application.at(created["app"]).getMachineLocation() == LOCATION
+    assert synor_json("app", "status", created["app"])["location"] == LOCATION
+    listed = {row["app"]: row for row in synor_json("app", "list")["applications"]}
+    assert listed[created["app"]]["location"] == LOCATION and listed[created["app"]]["imported"] is False
+    code, out, _ = synor("app", "status", created["app"])
+    assert code == 0 and f"location  {LOCATION}" in out
+    plain = synor_json("app", "create", "--account", "dev:1")
+    assert plain["location"] == "" and synor_json("app", "status", plain["app"])["location"] == ""
+    code, out, _ = synor("app", "status", plain["app"])
+    assert code == 0 and "(none recorded)" in out
+
+
+def test_create_with_location_and_salt_lands_at_the_predicted_address(project, accounts, stack, synor_json):
+    _, record = stack
+    factory = project.PayableDAppFactory.at(record.contracts["factory"])
+    salt = "0x" + "43" * 32
+    predicted = factory.calculateApplicationAddress(accounts[1], accounts[1], "0x" + "00" * 32, salt)
+    created = synor_json("app", "create", "--account", "dev:1", "--salt", salt, "--location", LOCATION)
+    assert created["app"] == predicted and factory.machineLocation(predicted) == LOCATION
+
+
+def test_import_registers_an_application_deployed_elsewhere(
+    project, chain, stack, foreign, synor, synor_json
+):
+    _, record = stack
+    factory = project.PayableDAppFactory.at(record.contracts["factory"])
+    imported = synor_json(
+        "app", "import", foreign.address, "--location", LOCATION, "--prefund", "1d", "--account", "dev:1"
+    )
+    assert imported["app"] == foreign.address and imported["location"] == LOCATION
+    assert imported["cost"]["base_units"] == str(factory.cost(86_400))
+    assert factory.runway(foreign) == imported["until"] == chain.blocks.head.timestamp + 86_400
+    assert factory.machineLocation(foreign) == LOCATION
+    status = synor_json("app", "status", foreign.address)
+    assert status["location"] == LOCATION and status["template_hash"] == "0x" + "33" * 32 and status["active"]
+    listed = {row["app"]: row for row in synor_json("app", "list")["applications"]}
+    assert listed[foreign.address]["imported"] is True and listed[foreign.address]["location"] == LOCATION
+    assert foreign.address in {row["app"] for row in synor_json("app", "watch", "--once")["running"]}
+
+
+def test_import_without_prefund_human_output(project, accounts, stack, synor):
+    other = project.ForeignApplication.deploy(accounts[2], b"\x44" * 32, sender=accounts[0])
+    code, out, _ = synor("app", "import", other.address, "--location", LOCATION, "--account", "dev:2")
+    assert code == 0 and "imported application" in out and "no prefund" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("app", "import", "{foreign}", "--location", LOCATION, "--account", "dev:2"), "only the owner of"),
+        (
+            ("app", "import", "0x" + "01" * 20, "--location", LOCATION, "--account", "dev:1"),
+            "is not an application",
+        ),
+        (("app", "import", "{foreign}", "--location", "", "--account", "dev:1"), "location is empty"),
+        (("app", "import", "{foreign}", "--location", "x" * 1025, "--account", "dev:1"), "at most 1024"),
+        (("app", "import", "{foreign}", "--account", "dev:1"), "Missing option '--location'"),
+        (
+            (
+                "app",
+                "import",
+                "{foreign}",
+                "--location",
+                LOCATION,
+                "--prefund",
+                "1w",
+                "--max-cost",
+                "1",
+                "--account",
+                "dev:1",
+            ),
+            "more than --max-cost",
+        ),
+        (("app", "import", "nope", "--location", LOCATION, "--account", "dev:1"), "is not an address"),
+        (("app", "create", "--location", "", "--account", "dev:1"), "location is empty"),
+        (("app", "create", "--location", "é" * 513, "--account", "dev:1"), "1026 bytes long"),
+    ],
+)
+def test_bad_location_or_import_is_refused_with_one_line(synor, fresh_foreign, nothing_sent, args, message):
+    code, out, err = synor(*(arg.replace("{foreign}", fresh_foreign) for arg in args))
+    assert code == 2
+    assert message in err
+    assert out == ""
+
+
+@pytest.fixture
+def fresh_foreign(project, accounts, stack):
+    """An application of dev:1 not yet imported (deployed before `nothing_sent` starts counting)."""
+    return project.ForeignApplication.deploy(accounts[1], b"\x55" * 32, sender=accounts[0]).address
+
+
+def test_import_of_a_registered_application_is_refused(chain, synor, synor_json):
+    app = synor_json("app", "create", "--account", "dev:1")["app"]
+    height = chain.blocks.height
+    code, out, err = synor("app", "import", app, "--location", LOCATION, "--account", "dev:1")
+    assert code == 2 and "already registered" in err and out == ""
+    assert chain.blocks.height == height  # nothing sent

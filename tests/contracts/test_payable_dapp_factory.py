@@ -21,6 +21,8 @@ def created_app(project, factory, receipt):
 
 def test_constructor_records_immutable_configuration(factory, usdc, payee):
     assert factory.paymentToken() == usdc.address
+    assert factory.token() == usdc.address  # Sunodo's name
+    assert factory.MAX_LOCATION_LENGTH() == 1024
     assert factory.pricePerSecond() == CARTESI_PRICE
     assert factory.payee() == payee.address
     assert factory.applicationCount() == 0
@@ -93,7 +95,7 @@ def test_zero_prefund_registers_without_payment_or_node(project, chain, factory,
         factory.ApplicationCreated(app=app.address, owner=developer, templateHash=TEMPLATE, salt=b"\x00" * 32)
     ]
     assert receipt.events.filter(factory.FinancialRunway) == [
-        factory.FinancialRunway(app=app.address, until=now)
+        factory.FinancialRunway(application=app.address, until=now)
     ]
     assert not receipt.events.filter(factory.RunwayPaid)
     assert factory.isRegistered(app) and not factory.isActive(app)
@@ -111,7 +113,7 @@ def test_prefund_pulls_cost_to_payee_and_starts_runway(project, chain, factory, 
     until = chain.blocks.head.timestamp + WEEK
     assert factory.runway(app) == until and factory.isActive(app)
     assert receipt.events.filter(factory.FinancialRunway) == [
-        factory.FinancialRunway(app=app.address, until=until)
+        factory.FinancialRunway(application=app.address, until=until)
     ]
     assert receipt.events.filter(factory.RunwayPaid) == [
         factory.RunwayPaid(app=app.address, payer=developer, seconds_=WEEK, amount=price)
@@ -123,8 +125,9 @@ def test_prefund_pulls_cost_to_payee_and_starts_runway(project, chain, factory, 
 
 def test_application_records_owner_template_and_factory(app, factory, developer):
     assert app.owner() == developer.address
-    assert app.templateHash() == TEMPLATE
+    assert app.getTemplateHash() == TEMPLATE
     assert app.factory() == factory.address
+    assert app.getMachineLocation() == "" == factory.machineLocation(app)  # created without one
 
 
 def test_application_ownership_moves_in_two_steps(app, developer, stranger):
@@ -155,12 +158,21 @@ def test_salted_address_is_computable_beforehand(project, factory, developer, st
     assert factory.calculateApplicationAddress(stranger, stranger, TEMPLATE, salt) != predicted
 
 
-def test_unsalted_creation_uses_the_creation_count(project, factory, developer):
-    predicted = factory.calculateApplicationAddress(developer, developer, TEMPLATE, (0).to_bytes(32, "big"))
+def test_count_numbered_creation_lands_where_calculate_application_address_says(project, factory, developer):
+    predicted = factory.calculateApplicationAddress(developer, developer, TEMPLATE)
+    count = factory.applicationCount()
     receipt = factory.newApplication(developer, TEMPLATE, 0, sender=developer)
     assert created_app(project, factory, receipt).address == predicted
+    assert receipt.events.filter(factory.ApplicationCreated)[0].salt == count.to_bytes(32, "big")
+    # The count moved on: the next one lands elsewhere, and the prediction follows it.
+    following = factory.calculateApplicationAddress(developer, developer, TEMPLATE)
+    assert following != predicted
     second = factory.newApplication(developer, TEMPLATE, 0, sender=developer)
-    assert created_app(project, factory, second).address != predicted
+    assert created_app(project, factory, second).address == following
+    # The prediction is bound to creator and owner, like salted addresses.
+    assert factory.calculateApplicationAddress(
+        developer, developer, TEMPLATE
+    ) != factory.calculateApplicationAddress(developer, ape.utils.ZERO_ADDRESS, TEMPLATE)
 
 
 def test_same_salt_twice_reverts_and_changes_nothing(factory, developer):
@@ -362,3 +374,252 @@ def test_eighteen_decimal_token(project, chain, synor_factory, synor, developer,
     app = created_app(project, synor_factory, receipt)
     assert synor_factory.runway(app) == chain.blocks.head.timestamp + 3600
     assert synor.balanceOf(payee) == hour_cost
+
+
+# ------------------------------------------------------------------ salt spaces (security item 7)
+
+
+def test_explicit_salt_cannot_block_a_later_count_numbered_creation(project, factory, developer):
+    # The griefing sequence: an explicit salt equal to the count the next count-numbered call will use.
+    next_count = factory.applicationCount() + 1
+    factory.newApplication(developer, TEMPLATE, 0, next_count.to_bytes(32, "big"), sender=developer)
+    assert factory.applicationCount() == next_count
+    receipt = factory.newApplication(developer, TEMPLATE, 0, sender=developer)  # reverted before the fix
+    assert factory.isRegistered(created_app(project, factory, receipt))
+    assert factory.applicationCount() == next_count + 1
+
+
+def test_count_numbered_and_explicit_salts_never_share_an_address(factory, developer):
+    count = factory.applicationCount()
+    counted = factory.calculateApplicationAddress(developer, developer, TEMPLATE)
+    assert counted != factory.calculateApplicationAddress(
+        developer, developer, TEMPLATE, count.to_bytes(32, "big")
+    )
+
+
+# ------------------------------------------------------------------ machine location (Cartesi/Sunodo)
+
+
+LOCATION = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+
+
+def test_new_application_with_location_emits_machine_location_and_records_it(
+    project, chain, factory, developer, usdc, payee
+):
+    predicted = factory.calculateApplicationAddress(developer, developer, TEMPLATE)
+    price = factory.cost(WEEK)
+    usdc.approve(factory, price, sender=developer)
+    before = usdc.balanceOf(payee)
+    receipt = factory.newApplication(developer, TEMPLATE, LOCATION, WEEK, sender=developer)
+    app = created_app(project, factory, receipt)
+    assert app.address == predicted == receipt.return_value
+    assert receipt.events.filter(factory.MachineLocation) == [
+        factory.MachineLocation(application=app.address, location=LOCATION)
+    ]
+    until = chain.blocks.head.timestamp + WEEK
+    assert receipt.events.filter(factory.FinancialRunway) == [
+        factory.FinancialRunway(application=app.address, until=until)
+    ]
+    assert receipt.events.filter(factory.RunwayPaid)[0].amount == price
+    assert usdc.balanceOf(payee) - before == price
+    assert factory.machineLocation(app) == LOCATION == app.getMachineLocation()
+    assert app.owner() == developer.address and app.getTemplateHash() == TEMPLATE
+
+
+def test_zero_prefund_with_location_registers_without_payment(
+    project, chain, factory, developer, stranger, usdc
+):
+    balance = usdc.balanceOf(stranger)
+    receipt = factory.newApplication(developer, TEMPLATE, LOCATION, 0, sender=stranger)
+    app = created_app(project, factory, receipt)
+    assert receipt.events.filter(factory.FinancialRunway) == [
+        factory.FinancialRunway(application=app.address, until=chain.blocks.head.timestamp)
+    ]
+    assert not receipt.events.filter(factory.RunwayPaid)
+    assert factory.isRegistered(app) and not factory.isActive(app)
+    assert usdc.balanceOf(stranger) == balance
+    assert app.getMachineLocation() == LOCATION
+
+
+def test_salted_new_application_with_location(project, factory, developer, stranger):
+    salt = b"\x5a" * 32
+    predicted = factory.calculateApplicationAddress(stranger, developer, TEMPLATE, salt)
+    receipt = factory.newApplication(developer, TEMPLATE, LOCATION, 0, salt, sender=stranger)
+    app = created_app(project, factory, receipt)
+    assert app.address == predicted and app.owner() == developer.address
+    assert receipt.events.filter(factory.ApplicationCreated)[0].salt == salt
+    assert receipt.events.filter(factory.MachineLocation)[0].location == LOCATION
+    assert app.getMachineLocation() == LOCATION
+
+
+def test_creation_without_location_emits_no_machine_location(factory, developer):
+    receipt = factory.newApplication(developer, TEMPLATE, 0, sender=developer)
+    assert not receipt.events.filter(factory.MachineLocation)
+
+
+def test_location_must_be_one_to_max_length_bytes(project, factory, developer):
+    count = factory.applicationCount()
+    with ape.reverts(factory.PayableDAppFactory_EmptyLocation):
+        factory.newApplication(developer, TEMPLATE, "", 0, sender=developer)
+    with ape.reverts(factory.PayableDAppFactory_EmptyLocation):
+        factory.newApplication(developer, TEMPLATE, "", 0, b"\x01" * 32, sender=developer)
+    with ape.reverts(factory.PayableDAppFactory_LocationTooLong, length=1025):
+        factory.newApplication(developer, TEMPLATE, "x" * 1025, 0, sender=developer)
+    with ape.reverts(factory.PayableDAppFactory_LocationTooLong, length=1026):
+        factory.newApplication(developer, TEMPLATE, "é" * 513, 0, sender=developer)  # bytes, not characters
+    assert factory.applicationCount() == count
+    receipt = factory.newApplication(developer, TEMPLATE, "x" * 1024, 0, sender=developer)
+    assert created_app(project, factory, receipt).getMachineLocation() == "x" * 1024
+
+
+def test_location_overload_keeps_the_existing_guards(factory, developer):
+    with ape.reverts(factory.PayableDAppFactory_ZeroAddress):
+        factory.newApplication(ape.utils.ZERO_ADDRESS, TEMPLATE, LOCATION, 0, sender=developer)
+    with ape.reverts(
+        factory.PayableDAppFactory_PaymentFailed, payer=developer.address, amount=factory.cost(WEEK)
+    ):
+        factory.newApplication(developer, TEMPLATE, LOCATION, WEEK, sender=developer)
+    with ape.reverts(factory.PayableDAppFactory_Overflow, seconds_=MAX_TIMESTAMP + 1):
+        factory.newApplication(developer, TEMPLATE, LOCATION, MAX_TIMESTAMP + 1, sender=developer)
+
+
+# ------------------------------------------------------------------ importApplication (Cartesi/Sunodo)
+
+
+@pytest.fixture
+def foreign(project, deployer, developer):
+    """An application deployed elsewhere, owned by the developer."""
+    return project.ForeignApplication.deploy(developer, b"\x22" * 32, sender=deployer)
+
+
+def test_owner_imports_an_application_without_prefund(chain, factory, foreign, developer, usdc):
+    count, balance = factory.applicationCount(), usdc.balanceOf(developer)
+    receipt = factory.importApplication(foreign, LOCATION, 0, sender=developer)
+    now = chain.blocks.head.timestamp
+    assert receipt.events.filter(factory.ApplicationImported) == [
+        factory.ApplicationImported(app=foreign.address, owner=developer.address, templateHash=b"\x22" * 32)
+    ]
+    assert receipt.events.filter(factory.MachineLocation) == [
+        factory.MachineLocation(application=foreign.address, location=LOCATION)
+    ]
+    assert receipt.events.filter(factory.FinancialRunway) == [
+        factory.FinancialRunway(application=foreign.address, until=now)
+    ]
+    assert not receipt.events.filter(factory.RunwayPaid)
+    assert factory.isRegistered(foreign) and not factory.isActive(foreign) and factory.runway(foreign) == now
+    assert factory.machineLocation(foreign) == LOCATION
+    assert factory.applicationCount() == count  # imports are not creations
+    assert usdc.balanceOf(developer) == balance
+
+
+def test_import_with_prefund_pays_the_payee_and_anyone_extends_it_later(
+    chain, factory, foreign, developer, sponsor, usdc, payee
+):
+    price = factory.cost(WEEK)
+    usdc.approve(factory, price, sender=developer)
+    before = usdc.balanceOf(payee)
+    receipt = factory.importApplication(foreign, LOCATION, WEEK, sender=developer)
+    until = chain.blocks.head.timestamp + WEEK
+    assert factory.runway(foreign) == until and factory.isActive(foreign)
+    assert receipt.events.filter(factory.RunwayPaid) == [
+        factory.RunwayPaid(app=foreign.address, payer=developer, seconds_=WEEK, amount=price)
+    ]
+    assert usdc.balanceOf(payee) - before == price
+    usdc.approve(factory, price, sender=sponsor)
+    factory.extendRunway(foreign, WEEK, sender=sponsor)
+    assert factory.runway(foreign) == until + WEEK
+
+
+def test_an_application_of_another_factory_can_be_imported(
+    project, deployer, factory, developer, usdc, payee
+):
+    elsewhere = project.PayableDAppFactory.deploy(usdc, CARTESI_PRICE, payee, sender=deployer)
+    app = created_app(project, elsewhere, elsewhere.newApplication(developer, TEMPLATE, 0, sender=developer))
+    factory.importApplication(app, LOCATION, 0, sender=developer)
+    assert factory.isRegistered(app) and factory.machineLocation(app) == LOCATION
+    assert app.getMachineLocation() == ""  # the application reads the factory that created it
+
+
+def test_only_the_owner_may_import(factory, foreign, stranger):
+    with ape.reverts(
+        factory.PayableDAppFactory_NotApplicationOwner, app=foreign.address, caller=stranger.address
+    ):
+        factory.importApplication(foreign, LOCATION, 0, sender=stranger)
+    assert not factory.isRegistered(foreign) and factory.machineLocation(foreign) == ""
+
+
+def test_import_of_a_registered_application_reverts(factory, app, foreign, developer):
+    with ape.reverts(factory.PayableDAppFactory_AlreadyRegistered, app=app.address):
+        factory.importApplication(app, LOCATION, 0, sender=developer)  # created here
+    factory.importApplication(foreign, LOCATION, 0, sender=developer)
+    with ape.reverts(factory.PayableDAppFactory_AlreadyRegistered, app=foreign.address):
+        factory.importApplication(foreign, "ipfs://elsewhere", 0, sender=developer)  # no re-pointing
+    assert factory.machineLocation(foreign) == LOCATION
+
+
+def test_import_of_what_is_not_an_application_reverts(factory, foreign, synor, developer, stranger):
+    for target in (stranger, synor):  # no code; a contract without owner()
+        with ape.reverts(factory.PayableDAppFactory_NotAnApplication, app=target.address):
+            factory.importApplication(target, LOCATION, 0, sender=developer)
+    foreign.dropTemplateHash(sender=developer)
+    with ape.reverts(factory.PayableDAppFactory_NotAnApplication, app=foreign.address):
+        factory.importApplication(foreign, LOCATION, 0, sender=developer)
+
+
+def test_import_refuses_an_owner_that_is_not_an_address(factory, foreign, developer):
+    foreign.setRawOwner(2**160 + int(developer.address, 16), sender=developer)  # low bits are the caller
+    with ape.reverts(factory.PayableDAppFactory_NotAnApplication, app=foreign.address):
+        factory.importApplication(foreign, LOCATION, 0, sender=developer)
+
+
+def test_import_checks_location_and_payment(factory, foreign, developer):
+    with ape.reverts(factory.PayableDAppFactory_EmptyLocation):
+        factory.importApplication(foreign, "", 0, sender=developer)
+    with ape.reverts(factory.PayableDAppFactory_LocationTooLong, length=1025):
+        factory.importApplication(foreign, "x" * 1025, 0, sender=developer)
+    with ape.reverts(
+        factory.PayableDAppFactory_PaymentFailed, payer=developer.address, amount=factory.cost(WEEK)
+    ):
+        factory.importApplication(foreign, LOCATION, WEEK, sender=developer)
+    assert not factory.isRegistered(foreign)
+
+
+# ------------------------------------------------------------------ the exact Cartesi/Sunodo surface
+
+# What Sunodo's PayableDAppFactory, IFinancialProtocol and IMachineProtocol declare and its clients call:
+# (name, input types, output types), and events as (name, [(type, indexed, name)]).
+SUNODO_FUNCTIONS = [
+    ("newApplication", ["address", "bytes32", "string", "uint256"], ["address"]),
+    ("importApplication", ["address", "string", "uint256"], []),
+    ("extendRunway", ["address", "uint256"], ["uint256"]),
+    ("cost", ["uint256"], ["uint256"]),
+    ("runway", ["address"], ["uint256"]),
+    ("token", [], ["address"]),
+]
+SUNODO_EVENTS = [
+    ("FinancialRunway", [("address", True, "application"), ("uint256", False, "until")]),
+    ("MachineLocation", [("address", True, "application"), ("string", False, "location")]),
+]
+CARTESI_APPLICATION_FUNCTIONS = [("getTemplateHash", [], ["bytes32"]), ("owner", [], ["address"])]
+
+
+def _functions(contract_type):
+    return {
+        (item.name, tuple(i.type for i in item.inputs), tuple(o.type for o in item.outputs))
+        for item in contract_type.abi
+        if item.type == "function"
+    }
+
+
+def test_factory_abi_has_sunodos_exact_signatures_and_event_layouts(project):
+    functions = _functions(project.PayableDAppFactory.contract_type)
+    for name, inputs, outputs in SUNODO_FUNCTIONS:
+        assert (name, tuple(inputs), tuple(outputs)) in functions, name
+    events = {
+        item.name: item for item in project.PayableDAppFactory.contract_type.abi if item.type == "event"
+    }
+    for name, layout in SUNODO_EVENTS:
+        assert [(i.type, i.indexed, i.name) for i in events[name].inputs] == layout, name
+    application = _functions(project.Application.contract_type)
+    for name, inputs, outputs in CARTESI_APPLICATION_FUNCTIONS:
+        assert (name, tuple(inputs), tuple(outputs)) in application, name

@@ -5,9 +5,11 @@ import {TestBase} from "./utils/Vm.sol";
 import {PayableDAppFactory} from "../../contracts/factory/PayableDAppFactory.sol";
 import {IPayableDAppFactory} from "../../contracts/interfaces/IPayableDAppFactory.sol";
 import {TestStablecoin} from "../../contracts/test/TestStablecoin.sol";
+import {ForeignApplication} from "../../contracts/test/ForeignApplication.sol";
 
 /// @notice Fuzz tests of the factory's money rules: costs round up, never split cheaper, inverse rounds down,
-/// and every base unit paid reaches the payee.
+/// and every base unit paid reaches the payee, on every path that pays (extend, create with a location, import);
+/// and of its salt spaces: no caller-chosen salt takes the address of a count-numbered creation.
 contract PayableDAppFactoryFuzzTest is TestBase {
     uint256 internal constant ONE = 1e18;
     address internal constant PAYEE = address(0xFEE);
@@ -72,5 +74,63 @@ contract PayableDAppFactoryFuzzTest is TestBase {
         PayableDAppFactory factory = _factory(ONE);
         vm.expectRevert(abi.encodeWithSelector(IPayableDAppFactory.PayableDAppFactory_UnknownApplication.selector, app));
         factory.extendRunway(app, seconds_);
+    }
+
+    function testFuzz_newApplicationWithLocationPaysThePayeeExactly(uint256 price, uint256 seconds_) public {
+        price = bound(price, 1, 1e30);
+        seconds_ = bound(seconds_, 1, 10 * 365 days);
+        PayableDAppFactory factory = _factory(price);
+        uint256 cost = factory.cost(seconds_);
+        token.mint(address(this), cost);
+        token.approve(address(factory), cost);
+        address app = factory.newApplication(address(this), bytes32(uint256(7)), "ipfs://machine", seconds_);
+        assertEq(token.balanceOf(PAYEE), cost, "payee received the cost");
+        assertEq(token.balanceOf(address(this)), 0, "payer paid exactly the cost");
+        assertEq(token.balanceOf(address(factory)), 0, "factory holds nothing");
+        assertEq(factory.runway(app), block.timestamp + seconds_, "runway end");
+        assertTrue(keccak256(bytes(factory.machineLocation(app))) == keccak256("ipfs://machine"), "location");
+    }
+
+    function testFuzz_importPaysThePayeeExactlyAndOnlyForItsOwner(uint256 price, uint256 seconds_, address caller)
+        public
+    {
+        price = bound(price, 1, 1e30);
+        seconds_ = bound(seconds_, 0, 10 * 365 days);
+        PayableDAppFactory factory = _factory(price);
+        ForeignApplication app = new ForeignApplication(address(this), bytes32(uint256(9)));
+        if (caller != address(this)) {
+            vm.prank(caller);
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IPayableDAppFactory.PayableDAppFactory_NotApplicationOwner.selector, address(app), caller
+                )
+            );
+            factory.importApplication(address(app), "ipfs://machine", seconds_);
+        }
+        uint256 cost = factory.cost(seconds_);
+        token.mint(address(this), cost);
+        token.approve(address(factory), cost);
+        factory.importApplication(address(app), "ipfs://machine", seconds_);
+        assertEq(token.balanceOf(PAYEE), cost, "payee received the cost");
+        assertEq(token.balanceOf(address(this)), 0, "payer paid exactly the cost");
+        assertEq(token.balanceOf(address(factory)), 0, "factory holds nothing");
+        assertEq(factory.runway(address(app)), block.timestamp + seconds_, "runway end (now for no prefund)");
+        assertEq(factory.applicationCount(), 0, "an import is not a creation");
+    }
+
+    function testFuzz_noExplicitSaltBlocksACountNumberedCreation(address creator, address owner, bytes32 salt) public {
+        vm.assume(owner != address(0));
+        PayableDAppFactory factory = _factory(ONE);
+        bytes32 template = bytes32(uint256(1));
+        // The griefing sequence, with a fuzzed salt and the salt the next count-numbered creation would use.
+        vm.prank(creator);
+        factory.newApplication(owner, template, 0, salt);
+        vm.prank(creator);
+        factory.newApplication(owner, template, 0, bytes32(factory.applicationCount() + 1));
+        address predicted = factory.calculateApplicationAddress(creator, owner, template);
+        vm.prank(creator);
+        address counted = factory.newApplication(owner, template, 0);
+        assertTrue(counted == predicted, "count-numbered creation lands where predicted");
+        assertEq(factory.applicationCount(), 3, "all three created");
     }
 }

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from synor import accounts
@@ -97,6 +98,7 @@ def _status_json(status: AppStatus) -> dict[str, Any]:
         "now": status.now,
         "active": status.active,
         "remaining_seconds": status.remaining,
+        "location": status.location,
     }
 
 
@@ -152,6 +154,9 @@ def cost(context: Context, duration: int, as_json: bool) -> None:
 )
 @click.option("--max-cost", help="Refuse to pay more than this many tokens (e.g. 20).")
 @click.option("--salt", help="CREATE2 salt (32 bytes hex) for a predictable address; random if omitted.")
+@click.option(
+    "--location", help="Where the machine snapshot is stored (URL, IPFS CID); node controllers read it."
+)
 @account_option
 @json_option
 @pass_context
@@ -162,19 +167,20 @@ def create(
     prefund: int,
     max_cost: str | None,
     salt: str | None,
+    location: str | None,
     account: str | None,
     as_json: bool,
 ) -> None:
-    """Create an application, optionally with prepaid runway."""
+    """Create an application, optionally with prepaid runway and its machine location."""
     template = _template(template_hash)
     salt_bytes = _template(salt) if salt else None
     signer = _signer(account)
     client = _client(context)
     purchase = client.create(
-        signer, owner or signer.address, template, prefund, _max_cost(max_cost, client), salt_bytes
+        signer, owner or signer.address, template, prefund, _max_cost(max_cost, client), salt_bytes, location
     )
     if as_json:
-        context.emit_json(_purchase_json(purchase, client))
+        context.emit_json({**_purchase_json(purchase, client), "location": location or ""})
         return
     token = client.token
     if prefund:
@@ -217,6 +223,48 @@ def extend(
     )
 
 
+@app.command(name="import")
+@click.argument("app_address", metavar="APP")
+@click.option("--location", required=True, help="Where the machine snapshot is stored (URL, IPFS CID).")
+@click.option(
+    "--prefund",
+    default="0",
+    callback=_duration,
+    show_default=True,
+    help="Runway to prepay (0 registers without running a node).",
+)
+@click.option("--max-cost", help="Refuse to pay more than this many tokens.")
+@account_option
+@json_option
+@pass_context
+def import_app(
+    context: Context,
+    app_address: str,
+    location: str,
+    prefund: int,
+    max_cost: str | None,
+    account: str | None,
+    as_json: bool,
+) -> None:
+    """Register APP, deployed elsewhere, with its machine location (its owner signs)."""
+    signer = _signer(account)
+    client = _client(context)
+    purchase = client.import_application(signer, app_address, location, prefund, _max_cost(max_cost, client))
+    if as_json:
+        context.emit_json({**_purchase_json(purchase, client), "location": location})
+        return
+    token = client.token
+    paid = (
+        f"paid {format_amount(purchase.cost, token.decimals, token.symbol)} for {format_duration(prefund)}: "
+        f"runway until {_when(purchase.until)}"
+        if prefund
+        else "no prefund: no node runs it until someone extends its runway"
+    )
+    context.out.print(
+        f"imported application [bold]{purchase.app}[/bold] (machine at {escape(location)}), {paid}"
+    )
+
+
 @app.command()
 @click.argument("app_address", metavar="APP")
 @json_option
@@ -230,6 +278,7 @@ def status(context: Context, app_address: str, as_json: bool) -> None:
     context.out.print(f"application {state.app}")
     context.out.print(f"  owner     {state.owner}")
     context.out.print(f"  template  {state.template_hash}")
+    context.out.print(f"  location  {escape(state.location) or '(none recorded)'}")
     if state.active:
         context.out.print(
             f"  runway    until {_when(state.until)} ([green]active[/green], {format_duration(state.remaining)} left)"
@@ -256,6 +305,8 @@ def list_apps(context: Context, owner: str | None, as_json: bool) -> None:
                 "app": record.app,
                 "owner": record.owner,
                 "template_hash": record.template_hash,
+                "location": client.location(record.app),
+                "imported": record.imported,
                 "until": until,
                 "active": until > now,
             }
@@ -264,7 +315,7 @@ def list_apps(context: Context, owner: str | None, as_json: bool) -> None:
         context.emit_json({"now": now, "applications": rows})
         return
     table = Table(title=f"{len(rows)} application(s)")
-    for column in ("application", "owner", "runway", "state"):
+    for column in ("application", "owner", "location", "runway", "state"):
         table.add_column(column)
     for row in rows:
         remaining = row["until"] - now
@@ -273,7 +324,7 @@ def list_apps(context: Context, owner: str | None, as_json: bool) -> None:
             if row["active"]
             else "[red]inactive[/red]"
         )
-        table.add_row(row["app"], row["owner"], _when(row["until"]), state)
+        table.add_row(row["app"], row["owner"], escape(row["location"]) or "-", _when(row["until"]), state)
     context.out.print(table)
 
 

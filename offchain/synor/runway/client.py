@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from eth_abi.exceptions import DecodingError
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
+from web3.exceptions import BadFunctionCallOutput, ContractLogicError
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
@@ -40,12 +42,13 @@ class Purchase:
 
 @dataclass(frozen=True)
 class AppRecord:
-    """An application as its creation event recorded it."""
+    """An application as its creation (or import) event recorded it."""
 
     app: str
     owner: str
     template_hash: str
     block: int
+    imported: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class AppStatus:
     template_hash: str
     until: int
     now: int
+    location: str = ""
 
     @property
     def active(self) -> bool:
@@ -108,34 +112,43 @@ class FactoryClient:
             raise ChainError(
                 f"{app} is not an application of factory {self.factory.address}: check the address"
             )
+        # Cartesi's accessor names, which applications created here and imported ones both answer.
         application = self.chain.contract("Application", address)
         return AppStatus(
             app=address,
             owner=application.functions.owner().call(),
-            template_hash="0x" + bytes(application.functions.templateHash().call()).hex(),
+            template_hash="0x" + bytes(application.functions.getTemplateHash().call()).hex(),
             until=int(self.factory.functions.runway(address).call()),
             now=self.chain.now(),
+            location=self.location(address),
         )
 
+    def location(self, app: str) -> str:
+        """Where the machine snapshot of ``app`` is stored, as recorded here; empty if none was given."""
+        return str(self.factory.functions.machineLocation(_checksum(app)).call())
+
     def applications(self, owner: str | None = None) -> list[AppRecord]:
-        """Every application this factory created (optionally of one first owner), oldest first."""
-        records = []
+        """Every application created or imported here (optionally of one first owner), oldest first."""
         argument_filters = {"owner": _checksum(owner)} if owner else None
-        for log in self._logs(self.factory.events.ApplicationCreated, argument_filters):
-            records.append(
-                AppRecord(
-                    app=log["args"]["app"],
-                    owner=log["args"]["owner"],
-                    template_hash="0x" + bytes(log["args"]["templateHash"]).hex(),
-                    block=log["blockNumber"],
-                )
+        logs = [
+            (log, False) for log in self._logs(self.factory.events.ApplicationCreated, argument_filters)
+        ] + [(log, True) for log in self._logs(self.factory.events.ApplicationImported, argument_filters)]
+        logs.sort(key=lambda item: (item[0]["blockNumber"], item[0]["logIndex"]))
+        return [
+            AppRecord(
+                app=log["args"]["app"],
+                owner=log["args"]["owner"],
+                template_hash="0x" + bytes(log["args"]["templateHash"]).hex(),
+                block=log["blockNumber"],
+                imported=imported,
             )
-        return records
+            for log, imported in logs
+        ]
 
     def runway_events(self, from_block: int, to_block: int) -> list[tuple[str, int, int]]:
         """``(app, until, block)`` of every FinancialRunway event in the block range, in chain order."""
         return [
-            (log["args"]["app"], int(log["args"]["until"]), log["blockNumber"])
+            (log["args"]["application"], int(log["args"]["until"]), log["blockNumber"])
             for log in self._logs(self.factory.events.FinancialRunway, None, from_block, to_block)
         ]
 
@@ -164,14 +177,27 @@ class FactoryClient:
         prefund_seconds: int,
         max_cost: int | None = None,
         salt: bytes | None = None,
+        location: str | None = None,
     ) -> Purchase:
-        """Creates an application with ``prefund_seconds`` of runway paid by ``signer``."""
+        """Creates an application with ``prefund_seconds`` of runway paid by ``signer``; with a
+        ``location``, through Cartesi's overload that records it and emits ``MachineLocation``."""
+        if location is not None:
+            self._check_location(location)
         cost = self.cost(prefund_seconds)
         self._check_affordable(signer.address, cost, max_cost)
         if cost:
             self._ensure_allowance(signer, cost)
         salt = salt if salt is not None else secrets.token_bytes(32)
-        call = self.factory.functions.newApplication(_checksum(owner), template_hash, prefund_seconds, salt)
+        if location is None:
+            new_application = self.factory.get_function_by_signature(
+                "newApplication(address,bytes32,uint256,bytes32)"
+            )
+            call = new_application(_checksum(owner), template_hash, prefund_seconds, salt)
+        else:
+            new_application = self.factory.get_function_by_signature(
+                "newApplication(address,bytes32,string,uint256,bytes32)"
+            )
+            call = new_application(_checksum(owner), template_hash, location, prefund_seconds, salt)
         receipt = self.chain.send(signer, call, "creating the application")
         created = self.factory.events.ApplicationCreated().process_receipt(receipt, errors=DISCARD)
         app = created[0]["args"]["app"]
@@ -206,6 +232,61 @@ class FactoryClient:
             int(self.factory.functions.runway(address).call()),
             _hash(receipt),
         )
+
+    def import_application(
+        self,
+        signer: LocalAccount,
+        app: str,
+        location: str,
+        prefund_seconds: int,
+        max_cost: int | None = None,
+    ) -> Purchase:
+        """Registers ``app``, deployed elsewhere and owned by ``signer``, with its machine ``location``
+        and ``prefund_seconds`` of runway paid by ``signer`` (Cartesi's ``importApplication``)."""
+        address = _checksum(app)
+        self._check_location(location)
+        if self.is_registered(address):
+            raise ChainError(f"{address} is already registered with factory {self.factory.address}")
+        owner = self._owner_of(address)
+        if owner.lower() != signer.address.lower():
+            raise ChainError(f"only the owner of {address} ({owner}) may import it, not {signer.address}")
+        cost = self.cost(prefund_seconds)
+        self._check_affordable(signer.address, cost, max_cost)
+        if cost:
+            self._ensure_allowance(signer, cost)
+        call = self.factory.functions.importApplication(address, location, prefund_seconds)
+        receipt = self.chain.send(signer, call, "importing the application")
+        return Purchase(
+            address, prefund_seconds, cost, int(self.factory.functions.runway(address).call()), _hash(receipt)
+        )
+
+    @cached_property
+    def max_location_length(self) -> int:
+        return int(self.factory.functions.MAX_LOCATION_LENGTH().call())
+
+    def _check_location(self, location: str) -> None:
+        size = len(location.encode())
+        if size == 0:
+            raise ChainError("the machine location is empty: give where the machine snapshot is stored")
+        if size > self.max_location_length:
+            raise ChainError(
+                f"the machine location is {size} bytes long; the factory accepts at most {self.max_location_length}"
+            )
+
+    def _owner_of(self, address: str) -> str:
+        application = self.chain.contract("Application", address)
+        try:
+            owner = str(application.functions.owner().call())
+            application.functions.getTemplateHash().call()
+        except (
+            BadFunctionCallOutput,
+            ContractLogicError,
+            DecodingError,
+        ):  # no code, no such function, a bad answer
+            raise ChainError(
+                f"{address} is not an application: it must answer owner() and getTemplateHash()"
+            ) from None
+        return owner
 
     def _check_affordable(self, payer: str, cost: int, max_cost: int | None) -> None:
         token = self.token

@@ -15,10 +15,10 @@ import click
 from ape import accounts, project
 from ape.cli import ConnectedProviderCommand, account_option, network_option
 
-from synor.deploy import CARTESI_PRICE, StackOptions, deploy_stack, local_revenue
+from devstack.deploy import CARTESI_PRICE, StackOptions, deploy_stack, local_revenue
+from devstack.oracle import OracleOptions
+from devstack.revenue import RevenueOptions
 from synor.deployments import DEFAULT_DIRECTORY, save
-from synor.oracle.deploy import OracleOptions
-from synor.revenue.deploy import RevenueOptions
 
 
 def _weights(pairs: tuple[str, ...]) -> tuple[tuple[str, int], ...]:

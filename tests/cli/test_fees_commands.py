@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from devstack.revenue import RevenueOptions, deploy_revenue
 from synor.chain import Chain
 from synor.deployments import Deployment, save
 from synor.revenue.client import RevenueClient
-from synor.revenue.deploy import RevenueOptions, deploy_revenue
 from synor.revenue.split import split_service, split_transaction
 from tests.cli.conftest import cli_for, json_of
 

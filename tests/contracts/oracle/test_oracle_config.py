@@ -8,7 +8,7 @@ from ape.exceptions import ContractLogicError
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
-from synor.oracle.uniswap import ONE
+from devstack.uniswap import ONE
 from tests.contracts.oracle.conftest import CONFIG, oracle_config
 
 

@@ -50,7 +50,9 @@ def measure(suites: list[str], console: Console) -> dict[str, Metric]:
     # there instead of attaching to whatever listens on the configured 127.0.0.1:8545.
     os.environ["APE_FOUNDRY_HOST"] = f"http://127.0.0.1:{free_port()}"
     from ape import accounts, chain, networks, project
+    from ape.logging import logger
 
+    logger.set_level("WARNING")  # one line per transaction would bury the figures
     results: dict[str, Metric] = {}
     with networks.parse_network_choice("ethereum:local:foundry") as provider:
         chain.pending_timestamp = START_TIMESTAMP

@@ -53,8 +53,12 @@ def start_anvil(port: int, log: Path, host: str = HOST) -> subprocess.Popen[byte
         raise NodeError(f"{host}:{port} is already in use: stop the node running there or pick another port")
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
+        # A session of its own: Ctrl-C reaches only the caller, which then stops anvil and cleans up.
         anvil = subprocess.Popen(
-            [str(BIN / "anvil"), "--host", host, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT
+            [str(BIN / "anvil"), "--host", host, "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     for _ in range(200):
         if listening(port, host):

@@ -19,7 +19,7 @@ from types import FrameType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devstack.node import HOST, NodeError, deploy, local_stack  # noqa: E402
+from devstack.node import HOST, NodeError, deploy, listening, local_stack  # noqa: E402
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -40,7 +40,14 @@ def main(argv: list[str] | None = None) -> int:
             print(deploy(args.port, out), flush=True)
             print(f"deployed to http://{HOST}:{args.port}, recorded in {out / 'local.json'}", flush=True)
             return 0
+        # Ctrl-C (SIGINT, even where a shell started us with it ignored) and SIGTERM stop the node cleanly.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        if listening(args.port):
+            raise NodeError(
+                f"{HOST}:{args.port} is already in use: stop the node running there, pick another port "
+                "(`make node NODE_PORT=8546`), or deploy to that node with `make deploy`"
+            )
         print(f"starting anvil on {HOST}:{args.port} and deploying the stack…", flush=True)
         with local_stack(args.port, out, ROOT / ".node" / "anvil.log") as node:
             print(node.deploy_output, flush=True)

@@ -1,6 +1,6 @@
 """Writes the ABIs (and creation bytecode) the `synor` package ships, from ape's compiled manifest.
 
-Run through `make abi` after changing a contract; `tests/offchain/test_abi_fresh.py` fails while the
+Run through `make abi` after changing a contract; `tests/offchain/test_shipped_abi.py` fails while the
 shipped copies differ from what the contracts compile to.
 """
 

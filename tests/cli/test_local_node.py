@@ -13,6 +13,8 @@ from free_port import free_port
 from web3 import Web3
 
 from devstack.node import NodeError, deploy, listening, local_stack
+from synor.deployments import Deployment, save
+from tests.cli.conftest import cli_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_RECORD = ROOT / "deployments" / "local.json"
@@ -64,3 +66,12 @@ def test_make_node_refuses_a_busy_port_and_make_deploy_an_idle_one(tmp_path, cha
     assert node.main(["--attach", "--port", str(idle), "--out", str(tmp_path)]) == 2
     assert "no node listens" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_a_missing_or_unreachable_deployment_points_to_make_node(tmp_path):
+    code, _, err = cli_for(tmp_path)("app", "cost", "1w")
+    assert code == 2 and "`make node`" in err and "ape run deploy" in err
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    save(Deployment("local", 31337, unreachable, 0, {"factory": "0x" + "11" * 20}, {}), tmp_path)
+    code, _, err = cli_for(tmp_path)("app", "cost", "1w")
+    assert code == 2 and "cannot reach the node" in err and "`make node`" in err

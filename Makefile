@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test test-ape test-forge lint slither demo bench abi clean
+.PHONY: setup test test-ape test-forge lint slither demo node deploy bench gas-check gas-snapshot abi clean
 
 setup:
 	@bash tools/setup.sh
@@ -13,6 +13,7 @@ test: setup lint
 	$(MAKE) --no-print-directory test-forge
 	$(MAKE) --no-print-directory slither
 	$(MAKE) --no-print-directory test-ape
+	$(MAKE) --no-print-directory gas-check
 
 ## Contract, CLI and off-chain tests on anvil (tests/conftest.py starts a private anvil on a free port).
 test-ape:
@@ -23,8 +24,8 @@ test-forge:
 	$(BIN)/forge test
 
 lint:
-	$(BIN)/ruff check offchain tests scripts bench tools
-	$(BIN)/ruff format --check offchain tests scripts bench tools
+	$(BIN)/ruff check offchain devstack tests scripts bench tools
+	$(BIN)/ruff format --check offchain devstack tests scripts bench tools
 	$(BIN)/mypy
 
 ## Static analysis: fails on any finding of medium severity or above (justified ones are annotated in place).
@@ -37,11 +38,30 @@ slither: setup $(SLITHER)
 	$(SLITHER) . --compile-force-framework foundry --foundry-out-directory .forge/out \
 		--filter-paths "node_modules|tests/|contracts/test/" --exclude-informational --exclude-low --fail-medium
 
+## The narrated walkthrough, on its own anvil on a free port; leaves no deployment record behind.
 demo: setup
 	$(BIN)/python scripts/demo.py
 
+## A local node for the CLI: anvil on 127.0.0.1:$(NODE_PORT) with the stack deployed and recorded in
+## deployments/local.json, in the foreground until Ctrl-C (which stops it and removes the record).
+NODE_PORT ?= 8545
+node: setup
+	$(BIN)/python scripts/node.py --port $(NODE_PORT)
+
+## Deploys the stack again to the node already running on 127.0.0.1:$(NODE_PORT) (e.g. after a contract change).
+deploy: setup
+	$(BIN)/python scripts/node.py --attach --port $(NODE_PORT)
+
 bench: setup
 	$(BIN)/python -m bench
+
+## Fails, listing every gas figure that changed, when gas differs from bench/gas-snapshot.json.
+gas-check: setup
+	$(BIN)/python -m bench --gas --check
+
+## Refreshes bench/gas-snapshot.json (and the gas figures in bench/results.json) after an intended change.
+gas-snapshot: setup
+	$(BIN)/python -m bench --gas
 
 ## Refreshes the ABIs shipped inside the Python package from the compiled contracts.
 abi: setup
@@ -49,4 +69,4 @@ abi: setup
 	$(BIN)/python tools/export_abi.py
 
 clean:
-	rm -rf .build .forge contracts/.cache .demo
+	rm -rf .build .forge contracts/.cache .demo .node

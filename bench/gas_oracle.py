@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from synor.oracle.deploy import OracleOptions, deploy_local_oracle
+from devstack.oracle import OracleOptions, deploy_local_oracle
+from devstack.uniswap import Pool, advance, container
 from synor.oracle.twap import ONE
-from synor.oracle.uniswap import Pool, advance, container
 
 
 def gas(value: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from synor.revenue.deploy import RevenueOptions, deploy_revenue
+from devstack.revenue import RevenueOptions, deploy_revenue
 
 USDC = 10**6
 SYNOR = 10**18

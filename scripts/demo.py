@@ -1,30 +1,40 @@
 """`make demo`: the whole system end to end on a local anvil, narrated for a newcomer.
 
-Starts anvil, deploys with `ape run deploy`, then walks through the Cartesi billing example with the
-real `synor` CLI: a 6-decimal payment token, a one-week prefund (19.99), a two-week extension paid by
-someone else (39.98), a zero-prefund registration with no node, and runway running out.
+Starts its own anvil on a free port (never 8545, so it runs beside a developer's node), deploys with
+`ape run deploy` into `.demo/deployments/` (never `deployments/local.json`), then walks through the
+Cartesi billing example with the real `synor` CLI: a 6-decimal payment token, a one-week prefund (19.99), a two-week extension paid by
+someone else (39.98), a zero-prefund registration with no node, and runway running out. On exit it
+stops the node and removes its deployment record.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shlex
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.rule import Rule
 
-from synor.units import format_amount
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tools")]
+
+from free_port import free_port  # noqa: E402
+
+from devstack.node import NodeError, local_stack  # noqa: E402
+from devstack.uniswap import ARTIFACTS  # noqa: E402
+from synor.units import format_amount  # noqa: E402
+
 BIN = ROOT / ".venv" / "bin"
-HOST, PORT = "127.0.0.1", 8545
-RPC = f"http://{HOST}:{PORT}"
+DEMO = ROOT / ".demo"
+DEPLOYMENTS = DEMO / "deployments"
+RPC = "http://127.0.0.1:8545"  # set by main() to the demo's own node
 console = Console(soft_wrap=True)
+# The `synor` commands the demo runs read its own deployment record, not deployments/local.json.
+os.environ["SYNOR_DEPLOYMENTS"] = str(DEPLOYMENTS)
 
 
 def say(text: str) -> None:
@@ -48,9 +58,12 @@ def run(command: str, capture_json: bool = False) -> dict[str, object] | None:
     return None
 
 
-def port_in_use() -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex((HOST, PORT)) == 0
+def compiled_abi(name: str) -> list[dict[str, object]]:
+    """The ABI of a contract of this repository as ape compiled it (test-only contracts are not shipped)."""
+    abi: list[dict[str, object]] = json.loads((ROOT / ".build" / "__local__.json").read_text())[
+        "contractTypes"
+    ][name]["abi"]
+    return abi
 
 
 def rpc(method: str, params: list[object]) -> object:
@@ -66,22 +79,24 @@ def balance_of(token: str, holder: str) -> int:
 
     w3 = Web3(Web3.HTTPProvider(RPC))
     return int(
-        w3.eth.contract(address=Web3.to_checksum_address(token), abi=abi("TestStablecoin"))
+        w3.eth.contract(address=Web3.to_checksum_address(token), abi=abi("IERC20Token"))
         .functions.balanceOf(holder)
         .call()
     )
 
 
 def send(account_index: int, contract: str, address: str, function: str, *args: object) -> None:
-    """Sends one transaction to a shipped contract from a development account (steps the CLI has no verb for)."""
+    """Sends one transaction from a development account (steps the CLI has no verb for) to a contract shipped
+    with the package or, for the test stablecoin, compiled by ape."""
     from web3 import Web3
 
-    from synor.artifacts import abi
+    from synor.artifacts import abi, shipped_names
 
     w3 = Web3(Web3.HTTPProvider(RPC))
+    contract_abi = abi(contract) if contract in shipped_names() else compiled_abi(contract)
     send_raw(
         account_index,
-        w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi(contract)),
+        w3.eth.contract(address=Web3.to_checksum_address(address), abi=contract_abi),
         function,
         *args,
     )
@@ -125,9 +140,9 @@ def buy_synor_on_v2(pair_address: str, stablecoin: str, amount: int, trader_inde
     from synor.accounts import dev_account
 
     w3 = Web3(Web3.HTTPProvider(RPC))
-    build = ROOT / "node_modules" / "@uniswap" / "v2-core" / "build" / "UniswapV2Pair.json"
     pair = w3.eth.contract(
-        address=Web3.to_checksum_address(pair_address), abi=json.loads(build.read_text())["abi"]
+        address=Web3.to_checksum_address(pair_address),
+        abi=json.loads(ARTIFACTS["UniswapV2Pair"].read_text())["abi"],
     )
     reserve0, reserve1, _ = pair.functions.getReserves().call()
     coin_is_token0 = pair.functions.token0().call().lower() == stablecoin.lower()
@@ -209,53 +224,32 @@ def revenue_walkthrough(record: dict[str, dict[str, str]]) -> None:
 
 
 def main() -> int:
-    if port_in_use():
-        console.print(
-            f"[red]error:[/red] {HOST}:{PORT} is already in use: stop the node running there, then rerun `make demo`"
-        )
-        return 2
-    logs = ROOT / ".demo"
-    logs.mkdir(exist_ok=True)
-    anvil = subprocess.Popen(
-        [str(BIN / "anvil"), "--host", HOST, "--port", str(PORT)],
-        stdout=(logs / "anvil.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        for _ in range(100):
-            if port_in_use():
-                break
-            time.sleep(0.1)
-        return walkthrough()
-    finally:
-        anvil.terminate()
-        anvil.wait(timeout=10)
-
-
-def walkthrough() -> int:
-    console.print(Rule("Synor Economics — paying for application runway"))
-    say(
-        f"A local chain (anvil) is running at {RPC}. Deploy the SYNOR token, a 6-decimal test USDC and the "
-        "PayableDAppFactory priced like Cartesi's example: 0.000033052248677249 USDC per second."
-    )
+    global RPC
     with console.status("compiling the contracts (first run only)…"):
         subprocess.run([str(BIN / "ape"), "compile"], cwd=ROOT, capture_output=True, check=True)
-    deploy = "ape run deploy --network ethereum:local:foundry --account TEST::0"
-    console.print(f"[dim]$[/dim] [bold]{deploy}[/bold]")
-    deployed = subprocess.run(
-        [str(BIN / "ape"), *shlex.split(deploy)[1:]],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    port = free_port()
+    console.print(Rule("Synor Economics — paying for application runway"))
+    say(
+        f"Start a local chain (anvil) on a free port, {port}, and deploy the SYNOR token, a 6-decimal test USDC "
+        "and the PayableDAppFactory priced like Cartesi's example: 0.000033052248677249 USDC per second. "
+        "The demo records its deployment in .demo/deployments (the `synor` commands below read it through "
+        "SYNOR_DEPLOYMENTS) and removes it when it stops the node; deployments/local.json is never touched."
     )
-    if deployed.returncode != 0:
-        console.print(deployed.stdout + deployed.stderr)
-        raise SystemExit("deployment failed")
     console.print(
-        "\n".join(line for line in deployed.stdout.splitlines() if not line.startswith(("INFO", "SUCCESS")))
+        f"[dim]$[/dim] [bold]APE_FOUNDRY_HOST=http://127.0.0.1:{port} ape run deploy --network "
+        "ethereum:local:foundry --account TEST::0 --out .demo/deployments[/bold]"
     )
-    record = json.loads((ROOT / "deployments" / "local.json").read_text())
+    try:
+        with local_stack(port, DEPLOYMENTS, DEMO / "anvil.log") as node:
+            RPC = node.rpc_url
+            console.print(node.deploy_output)
+            return walkthrough(json.loads(node.record.read_text()))
+    except NodeError as error:
+        console.print(f"[red]error:[/red] {error}")
+        return 1
+
+
+def walkthrough(record: dict[str, dict[str, str]]) -> int:
     token = record["contracts"]["payment_token"]
 
     say(

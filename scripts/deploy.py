@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 from ape import accounts, project
 from ape.cli import ConnectedProviderCommand, account_option, network_option
 
-from synor.deploy import CARTESI_PRICE, StackOptions, deploy_stack, local_revenue
+from devstack.deploy import CARTESI_PRICE, StackOptions, deploy_stack, local_revenue
+from devstack.oracle import OracleOptions
+from devstack.revenue import RevenueOptions
 from synor.deployments import DEFAULT_DIRECTORY, save
-from synor.oracle.deploy import OracleOptions
-from synor.revenue.deploy import RevenueOptions
 
 
-def _weights(pairs):
-    weighted = []
+def _weights(pairs: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    weighted: list[tuple[str, int]] = []
     for pair in pairs:
         address, _, weight = pair.partition(":")
         if not weight.isdigit() or int(weight) == 0:
@@ -61,19 +62,19 @@ def _weights(pairs):
     "--out", "directory", default=str(DEFAULT_DIRECTORY), show_default=True, help="Deployment records folder."
 )
 def cli(
-    network,
-    provider,
-    account,
-    price,
-    payment_token,
-    payee,
-    treasury,
-    community_pool,
-    keeper,
-    operators,
-    validators,
-    directory,
-):
+    network: Any,
+    provider: Any,
+    account: Any,
+    price: str,
+    payment_token: str | None,
+    payee: str | None,
+    treasury: str | None,
+    community_pool: str | None,
+    keeper: str | None,
+    operators: tuple[str, ...],
+    validators: tuple[str, ...],
+    directory: str,
+) -> None:
     """Deploy SYNOR, staking, the fee splitter and the PayableDAppFactory (paying the splitter), and
     record them in deployments/<network>.json."""
     local = provider.network.name == "local"

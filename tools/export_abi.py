@@ -1,6 +1,6 @@
 """Writes the ABIs (and creation bytecode) the `synor` package ships, from ape's compiled manifest.
 
-Run through `make abi` after changing a contract; `tests/offchain/test_abi_fresh.py` fails while the
+Run through `make abi` after changing a contract; `tests/offchain/test_shipped_abi.py` fails while the
 shipped copies differ from what the contracts compile to.
 """
 
@@ -14,16 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / ".build" / "__local__.json"
 OUT = ROOT / "offchain" / "synor" / "abi"
 
-# Contracts the off-chain tools talk to or deploy. Interfaces and test-only helpers stay out, except
-# the test stablecoin that local deployments and the demo use as a 6-decimal payment token.
+# Contracts the off-chain tools talk to, and the generic ERC-20 (+ EIP-2612 permit) interface they use
+# on payment and revenue tokens. Test-only contracts (TestStablecoin, ...) stay out of the package: the
+# local development stack (devstack/) deploys them from ape's project.
 SHIPPED = [
     "Application",
     "FeeSplitter",
+    "IERC20Token",
     "PayableDAppFactory",
     "SynorStaking",
     "SynorTimelock",
     "SynorToken",
-    "TestStablecoin",
     "TwapOracle",
 ]
 

@@ -94,7 +94,7 @@ class Chain:
             chain_id = w3.eth.chain_id
         except NETWORK_ERRORS:
             raise ChainError(
-                f"cannot reach the node at {url}: start it (`make demo` starts anvil) or pass --rpc URL"
+                f"cannot reach the node at {url}: start it (`make node` starts anvil and deploys) or pass --rpc URL"
             ) from None
         if chain_id != deployment.chain_id:
             raise ChainError(
@@ -105,7 +105,7 @@ class Chain:
         if not w3.eth.get_code(Web3.to_checksum_address(factory)):
             raise ChainError(
                 f"no contract at the recorded factory {factory}: the node was reset; redeploy with "
-                "`ape run deploy` (or `make demo`)"
+                "`ape run deploy` (or `make deploy`)"
             )
         return cls(w3=w3, deployment=deployment, console=console or Console(stderr=True))
 

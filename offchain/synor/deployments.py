@@ -51,7 +51,7 @@ def load(network: str, directory: Path = DEFAULT_DIRECTORY) -> Deployment:
     path = path_for(network, directory)
     if not path.exists():
         raise DeploymentError(
-            f"no deployment for network {network!r} ({path} is missing): run `make demo` or `ape run deploy` first"
+            f"no deployment for network {network!r} ({path} is missing): run `make node` (a local node with the stack) or `ape run deploy` first"
         )
     try:
         data = json.loads(path.read_text())

@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from devstack.deploy import StackOptions, deploy_stack
 from synor.cli import main
-from synor.deploy import StackOptions, deploy_stack
 from synor.deployments import save
 
 PAYEE_INDEX = 9

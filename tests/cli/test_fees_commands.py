@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+from devstack.revenue import RevenueOptions, deploy_revenue
 from synor.chain import Chain
 from synor.deployments import Deployment, save
 from synor.revenue.client import RevenueClient
-from synor.revenue.deploy import RevenueOptions, deploy_revenue
 from synor.revenue.split import split_service, split_transaction
 from tests.cli.conftest import cli_for, json_of
 
@@ -162,7 +163,7 @@ def test_buyback_command_and_refusals(cli, revenue_stack, accounts):
     assert code == 2 and "no USDC burn share" in err
 
 
-def _objects(text: str) -> list[dict]:
+def _objects(text: str) -> list[dict[str, Any]]:
     """The JSON objects the CLI printed one after another (each pretty-printed over several lines)."""
     decoder = json.JSONDecoder()
     objects, index = [], 0

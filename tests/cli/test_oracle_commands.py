@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from synor.deploy import StackOptions, deploy_stack
+from devstack.deploy import StackOptions, deploy_stack
+from devstack.oracle import OracleOptions
 from synor.deployments import save
-from synor.oracle.deploy import OracleOptions
 from synor.oracle.twap import ONE
 from tests.cli.conftest import cli_for, json_of
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from eth_abi import encode
-from eth_utils import function_signature_to_4byte_selector
+from eth_abi.abi import encode
+from eth_utils.abi import function_signature_to_4byte_selector
 
 from synor.chain import ChainError, with_backoff
 from synor.errors import decode_revert, describe_revert
@@ -31,7 +31,9 @@ def test_unknown_or_empty_revert_data():
 
 
 def test_backoff_retries_then_succeeds_and_says_so():
-    calls, logs, sleeps = [], [], []
+    calls: list[int] = []
+    logs: list[str] = []
+    sleeps: list[float] = []
 
     def flaky():
         calls.append(1)

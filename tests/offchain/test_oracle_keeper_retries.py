@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
@@ -24,7 +26,7 @@ class FlakyOracle:
 
 
 def test_network_errors_then_a_failed_transaction_are_retried_with_back_off():
-    oracle = FlakyOracle(
+    oracle: Any = FlakyOracle(  # stands in for an OracleClient
         [
             requests.exceptions.ConnectionError("refused"),
             TimeoutError("slow"),
@@ -33,7 +35,8 @@ def test_network_errors_then_a_failed_transaction_are_retried_with_back_off():
     )
     logs: list[str] = []
     sleeps: list[float] = []
-    assert _update_with_retries(oracle, None, attempts=3, log=logs.append, sleep=sleeps.append) == "round 7"
+    result: Any = _update_with_retries(oracle, None, attempts=3, log=logs.append, sleep=sleeps.append)
+    assert result == "round 7"
     assert oracle.calls == 4
     assert sleeps == [0.5, 1.0, 1.0]  # two network back-offs inside a send, then one between sends
     assert "retrying in 0.5s (attempt 1)" in logs[0]
@@ -41,7 +44,7 @@ def test_network_errors_then_a_failed_transaction_are_retried_with_back_off():
 
 
 def test_gives_up_after_the_attempts_and_says_why():
-    oracle = FlakyOracle([ChainError("no gas")] * 3)
+    oracle: Any = FlakyOracle([ChainError("no gas")] * 3)
     logs: list[str] = []
     with pytest.raises(ChainError, match="no gas"):
         _update_with_retries(oracle, None, attempts=3, log=logs.append, sleep=lambda _: None)
@@ -50,6 +53,6 @@ def test_gives_up_after_the_attempts_and_says_why():
 
 
 def test_a_node_down_for_good_becomes_one_clear_error():
-    oracle = FlakyOracle([requests.exceptions.ConnectionError("refused")] * 9)
+    oracle: Any = FlakyOracle([requests.exceptions.ConnectionError("refused")] * 9)
     with pytest.raises(ChainError, match="sending the oracle update failed after 3 attempts"):
         _update_with_retries(oracle, None, attempts=1, log=lambda _: None, sleep=lambda _: None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from synor.artifacts import abi, artifact, shipped_names
@@ -28,3 +30,35 @@ def _canonical(entries):
     return sorted(
         (strip(entry) for entry in entries), key=lambda e: (e.get("type", ""), e.get("name", ""), str(e))
     )
+
+
+def test_the_package_ships_a_generic_erc20_abi_and_no_test_contract():
+    names = shipped_names()
+    assert "IERC20Token" in names
+    assert not [name for name in names if name.startswith(("Test", "Mock")) or "Test" in name]
+    functions = {entry["name"] for entry in abi("IERC20Token") if entry["type"] == "function"}
+    assert functions == {
+        "name",
+        "symbol",
+        "decimals",
+        "totalSupply",
+        "balanceOf",
+        "transfer",
+        "allowance",
+        "approve",
+        "transferFrom",
+        "permit",
+        "nonces",
+        "DOMAIN_SEPARATOR",
+        "eip712Domain",
+    }
+
+
+def test_the_installable_package_has_no_local_development_code():
+    """Deployment with ape and the local stack (Uniswap artifacts from node_modules, test tokens) live in
+    devstack/, outside the package."""
+    package = Path(__file__).resolve().parents[2] / "offchain" / "synor"
+    for source in package.rglob("*.py"):
+        text = source.read_text()
+        for needle in ("node_modules", "TestStablecoin", "devstack", "import ape", "from ape"):
+            assert needle not in text, f"{source.relative_to(package)} mentions {needle}"

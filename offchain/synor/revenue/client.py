@@ -76,7 +76,7 @@ class RevenueClient:
         return int(self.splitter.functions.maxSlippageBps().call())
 
     def erc20(self, address: str) -> Contract:
-        return self.chain.contract("TestStablecoin", address)
+        return self.chain.contract("IERC20Token", address)
 
     def tokens(self) -> list[RevenueToken]:
         """The accepted tokens, SYNOR first."""

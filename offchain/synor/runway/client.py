@@ -80,7 +80,7 @@ class FactoryClient:
 
     @cached_property
     def token_contract(self) -> Contract:
-        return self.chain.contract("TestStablecoin", self.factory.functions.paymentToken().call())
+        return self.chain.contract("IERC20Token", self.factory.functions.paymentToken().call())
 
     @cached_property
     def token(self) -> TokenInfo:

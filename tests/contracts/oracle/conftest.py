@@ -7,7 +7,7 @@ from itertools import count
 import ape
 import pytest
 
-from synor.oracle.uniswap import (
+from devstack.uniswap import (
     ONE,
     advance,
     container,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ape
 import pytest
 from ape.exceptions import ContractLogicError
-from eth_abi import encode
-from eth_utils import keccak
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
 
-from synor.oracle.uniswap import ONE
+from devstack.uniswap import ONE
 from tests.contracts.oracle.conftest import CONFIG, oracle_config
 
 

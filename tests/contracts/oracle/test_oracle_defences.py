@@ -6,7 +6,7 @@ from math import isqrt
 
 import ape
 
-from synor.oracle.uniswap import FULL_RANGE_60, ONE, Pool, advance, create_v2_pool, sqrt_price_x96
+from devstack.uniswap import FULL_RANGE_60, ONE, Pool, advance, create_v2_pool, sqrt_price_x96
 from tests.contracts.oracle.conftest import (
     FLOOR,
     MAX_AGE,

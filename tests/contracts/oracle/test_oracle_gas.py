@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synor.oracle.uniswap import ONE
+from devstack.uniswap import ONE
 from tests.contracts.oracle.conftest import run_round
 
 UPDATE_PER_SOURCE = 30_000

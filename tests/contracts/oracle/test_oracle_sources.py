@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ape
 
-from synor.oracle.uniswap import ONE, create_v2_pool, through_timelock
+from devstack.uniswap import ONE, create_v2_pool, through_timelock
 from tests.contracts.oracle.conftest import DELAY, FLOOR, START_PRICE, add_source, remove_source, run_round
 
 

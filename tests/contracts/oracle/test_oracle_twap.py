@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ape
 
-from synor.oracle.uniswap import (
+from devstack.uniswap import (
     MAX_TICK,
     MIN_TICK,
     ONE,

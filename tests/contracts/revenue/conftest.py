@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from synor.oracle.uniswap import container
+from devstack.uniswap import container
 
 SERVICE_SHARES = (7000, 2000, 1000)  # operators, treasury, burn
 TX_SHARES = (1000, 6000, 2000, 1000)  # burn, stakers, community, validators

@@ -23,7 +23,7 @@ def intrinsic(receipt) -> int:
 
 
 def record(name: str, receipt) -> int:
-    execution = receipt.gas_used - intrinsic(receipt)
+    execution: int = receipt.gas_used - intrinsic(receipt)
     GAS[name] = {"gas_used": receipt.gas_used, "execution": execution}
     out = os.environ.get("SYNOR_GAS_REPORT")
     if out:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ape
 
-from synor.oracle.deploy import OracleOptions, oracle_config
-from synor.oracle.uniswap import advance, through_timelock
+from devstack.oracle import OracleOptions, oracle_config
+from devstack.uniswap import advance, through_timelock
 
 USDC = 10**6
 

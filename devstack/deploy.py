@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from devstack.oracle import OracleOptions, deploy_local_oracle
+from devstack.revenue import RevenueOptions, deploy_revenue
 from synor.deployments import Deployment
-from synor.oracle.deploy import OracleOptions, deploy_local_oracle
-from synor.revenue.deploy import RevenueOptions, deploy_revenue
 from synor.units import parse_rate
 
 CARTESI_PRICE = "0.000033052248677249"
@@ -80,7 +80,7 @@ def deploy_stack(
         for holder in options.grant_to:
             synor.transfer(holder, LOCAL_SYNOR_GRANT * 10**18, sender=deployer)
     else:
-        token = project.TestStablecoin.at(options.payment_token)
+        token = project.IERC20Token.at(options.payment_token)
     decimals = int(token.decimals())
     price = price_per_second(decimals, options.price_per_token_second)
     records: dict[str, str] = {}

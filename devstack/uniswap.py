@@ -12,7 +12,7 @@ from math import isqrt
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 UNISWAP = ROOT / "node_modules" / "@uniswap"
 ARTIFACTS = {
     "UniswapV2Factory": UNISWAP / "v2-core/build/UniswapV2Factory.json",

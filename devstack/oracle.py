@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from devstack.uniswap import advance, container, create_v2_pool, create_v3_pool
 from synor.oracle.twap import ONE
-from synor.oracle.uniswap import advance, container, create_v2_pool, create_v3_pool
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from synor.oracle.uniswap import container
+from devstack.uniswap import container
 from synor.revenue.split import SEED_SERVICE, SEED_TRANSACTION
 
 ZERO_ADDRESS = "0x" + "00" * 20

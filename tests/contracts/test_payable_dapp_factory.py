@@ -600,7 +600,10 @@ SUNODO_EVENTS = [
     ("FinancialRunway", [("address", True, "application"), ("uint256", False, "until")]),
     ("MachineLocation", [("address", True, "application"), ("string", False, "location")]),
 ]
-CARTESI_APPLICATION_FUNCTIONS = [("getTemplateHash", [], ["bytes32"]), ("owner", [], ["address"])]
+CARTESI_APPLICATION_FUNCTIONS: list[tuple[str, list[str], list[str]]] = [
+    ("getTemplateHash", [], ["bytes32"]),
+    ("owner", [], ["address"]),
+]
 
 
 def _functions(contract_type):

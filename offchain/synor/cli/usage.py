@@ -1,0 +1,197 @@
+"""`synor usage`: usage events in (NDJSON), through the embedded pipeline or Redis Streams, into a store."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+import click
+
+from synor.cli.root import SynorGroup
+from synor.metering.events import Rejection
+from synor.metering.periods import Periods
+from synor.metering.pipeline import EmbeddedPipeline, Sink, ingest_lines
+from synor.metering.store import UsageStore, open_store
+from synor.units import InputError, parse_duration
+
+json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+store_option = click.option(
+    "--store",
+    "store_url",
+    envvar="SYNOR_USAGE_STORE",
+    default="sqlite:usage.db",
+    show_default=True,
+    help="sqlite:PATH or postgresql://… (env SYNOR_USAGE_STORE).",
+)
+redis_option = click.option(
+    "--redis", "redis_url", envvar="SYNOR_REDIS_URL", help="redis://… (env SYNOR_REDIS_URL)."
+)
+shards_option = click.option("--shards", type=click.IntRange(1, 4096), default=16, show_default=True)
+
+
+def _periods(genesis: int, period_length: str, late_window: str) -> Periods:
+    try:
+        return Periods(
+            genesis=genesis, length=parse_duration(period_length), late_window=parse_duration(late_window)
+        )
+    except ValueError as error:
+        raise InputError(str(error)) from None
+
+
+def period_options(function: Any) -> Any:
+    function = click.option(
+        "--late-window", default="6d", show_default=True, help="How long after its end a period takes events."
+    )(function)
+    function = click.option("--period-length", default="30d", show_default=True)(function)
+    return click.option(
+        "--genesis",
+        type=click.IntRange(0),
+        envvar="SYNOR_USAGE_GENESIS",
+        default=0,
+        show_default=True,
+        help="Start of period 0, Unix seconds (env SYNOR_USAGE_GENESIS).",
+    )(function)
+
+
+@contextmanager
+def _store(url: str) -> Iterator[UsageStore]:
+    try:
+        store = open_store(url)
+    except Exception as error:  # sqlite3 / psycopg errors: one line, not a traceback
+        raise InputError(f"cannot open the usage store {url!r}: {error}") from None
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _redis(url: str) -> Any:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        raise InputError(f"cannot reach Redis at {url}: {error}") from None
+    return client
+
+
+@click.group(cls=SynorGroup)
+def usage() -> None:
+    """Metered usage: ingest CloudEvents usage events and aggregate them."""
+
+
+@usage.command()
+@click.argument("source", type=click.File("rb"))
+@store_option
+@redis_option
+@shards_option
+@period_options
+@json_option
+def ingest(
+    source: IO[bytes],
+    store_url: str,
+    redis_url: str | None,
+    shards: int,
+    genesis: int,
+    period_length: str,
+    late_window: str,
+    as_json: bool,
+) -> None:
+    """Ingest NDJSON usage events from SOURCE (a file, or - for stdin).
+
+    Without --redis, events are validated and committed to the store at once (embedded pipeline).
+    With --redis, they are validated and appended to Redis Streams for `synor usage aggregate`.
+    Prints accepted, duplicate and rejected counts; with --json, each rejection as it happens and then
+    the counts, one JSON object per line.
+    """
+    periods = _periods(genesis, period_length, late_window)
+
+    def report(rejection: Rejection) -> None:
+        if as_json:
+            click.echo(json.dumps(rejection.to_json(), sort_keys=True))
+
+    def run(sink: Sink) -> None:
+        result = ingest_lines(source, sink, on_reject=report)
+        counts = {
+            "accepted": result.accepted,
+            "duplicates": result.duplicates,
+            "rejected": len(result.rejected),
+        }
+        if as_json:
+            click.echo(json.dumps(counts, sort_keys=True))
+        else:
+            click.echo(
+                f"accepted {result.accepted}, duplicates {result.duplicates}, rejected {len(result.rejected)}"
+            )
+            if result.rejected:
+                click.echo("use --json to see why each rejected event was refused", err=True)
+
+    if redis_url:
+        from synor.metering.redis_streams import RedisProducer
+
+        run(RedisProducer(_redis(redis_url), periods, shards=shards))
+    else:
+        with _store(store_url) as store:
+            run(EmbeddedPipeline(store, periods))
+
+
+@usage.command()
+@store_option
+@redis_option
+@shards_option
+@period_options
+@click.option("--consumer", default=lambda: f"{socket.gethostname()}-{os.getpid()}", help="Consumer name.")
+@click.option("--once", is_flag=True, help="Drain what is there now, then stop.")
+@click.option("--claim-idle", "claim_idle_ms", type=click.IntRange(0), default=30_000, show_default=True)
+@click.option("--max-deliveries", type=click.IntRange(1), default=5, show_default=True)
+@json_option
+def aggregate(
+    store_url: str,
+    redis_url: str | None,
+    shards: int,
+    genesis: int,
+    period_length: str,
+    late_window: str,
+    consumer: str,
+    once: bool,
+    claim_idle_ms: int,
+    max_deliveries: int,
+    as_json: bool,
+) -> None:
+    """Aggregate events from Redis Streams into the store (one consumer of the group)."""
+    from synor.metering.redis_streams import RedisAggregator
+
+    if not redis_url:
+        raise InputError("aggregate reads Redis Streams: pass --redis redis://… or set SYNOR_REDIS_URL")
+    periods = _periods(genesis, period_length, late_window)
+    client = _redis(redis_url)
+    with _store(store_url) as store:
+        aggregator = RedisAggregator(
+            client,
+            store,
+            consumer,
+            periods=periods,
+            shards=shards,
+            claim_idle_ms=claim_idle_ms,
+            max_deliveries=max_deliveries,
+        )
+        totals = {"read": 0, "committed": 0, "duplicates": 0, "rejected": 0, "dead_lettered": 0}
+        if once:
+            while True:
+                step = aggregator.step()
+                for name in totals:
+                    totals[name] += getattr(step, name)
+                if step.read == 0 and step.dead_lettered == 0:
+                    break
+            totals["trimmed"] = aggregator.trim()
+            if as_json:
+                click.echo(json.dumps(totals, sort_keys=True))
+            else:
+                click.echo(", ".join(f"{name.replace('_', ' ')} {value}" for name, value in totals.items()))
+        else:
+            aggregator.run()

@@ -6,6 +6,7 @@ through `runuser -u postgres --`; as an ordinary user they run directly.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -18,13 +19,13 @@ from pathlib import Path
 import psycopg
 import pytest
 import redis
-
 from free_port import free_port
 
 
-
 def _postgres_bin() -> Path:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name)
+    )
     if not versions:
         pytest.fail("PostgreSQL is not installed: run `make setup` (installs Debian's postgresql)")
     return versions[-1].parent
@@ -51,10 +52,8 @@ def redis_server() -> Iterator[str]:
         except redis.ConnectionError:
             time.sleep(0.05)
     yield f"redis://127.0.0.1:{port}/0"
-    try:
+    with contextlib.suppress(redis.ConnectionError):  # shutting down closes the connection
         client.shutdown(nosave=True)
-    except redis.ConnectionError:
-        pass  # shutting down closes the connection
     shutil.rmtree(folder, ignore_errors=True)
 
 

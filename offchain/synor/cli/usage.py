@@ -195,3 +195,56 @@ def aggregate(
                 click.echo(", ".join(f"{name.replace('_', ' ')} {value}" for name, value in totals.items()))
         else:
             aggregator.run()
+
+
+@usage.command()
+@store_option
+@redis_option
+@shards_option
+@click.option(
+    "--limit", type=click.IntRange(0), default=10, show_default=True, help="Latest rejections shown."
+)
+@json_option
+def status(store_url: str, redis_url: str | None, shards: int, limit: int, as_json: bool) -> None:
+    """Aggregates per (account, operator, resource, period), rejections by reason, and with --redis the
+    pipeline's lag: entries per stream, not yet delivered, pending per consumer, dead-lettered."""
+    with _store(store_url) as store:
+        aggregates = sorted(store.aggregates().items())
+        counts = store.rejection_counts()
+        latest = store.rejections(limit)
+    streams = None
+    if redis_url:
+        from synor.metering.redis_streams import lag
+
+        streams = lag(_redis(redis_url), shards)
+    if as_json:
+        payload = {
+            "aggregates": [
+                {"account": k.account, "operator": k.operator, "resource": k.resource, "period": k.period,
+                 "total": str(a.total), "count": a.count, "max": str(a.maximum),
+                 "first_time": a.first_time, "last_time": a.last_time}
+                for k, a in aggregates
+            ],
+            "rejections": {"by_reason": counts, "latest": [r.to_json() for r in latest]},
+            "streams": streams,
+        }  # fmt: skip
+        click.echo(json.dumps(payload, indent=2, sort_keys=True))
+        return
+    click.echo(f"aggregates: {len(aggregates)}")
+    for key, entry in aggregates:
+        click.echo(
+            f"  period {key.period}  {key.account}  {key.resource:<22} total {entry.total}  "
+            f"events {entry.count}  max {entry.maximum}  operator {key.operator}"
+        )
+    click.echo(f"rejected: {sum(counts.values())}" + "".join(f"  {r} {n}" for r, n in sorted(counts.items())))
+    for rejection in latest:
+        click.echo(
+            f"  {rejection.reason}: {rejection.detail} (source {rejection.source}, id {rejection.event_id})"
+        )
+    if streams is not None:
+        for name, stream in streams.items():
+            pending = ", ".join(f"{c} {n}" for c, n in stream["pending"].items()) or "none"
+            click.echo(
+                f"{name}: {stream['length']} entries, {stream['undelivered']} undelivered, pending {pending}, "
+                f"{stream['dead_lettered']} dead-lettered"
+            )

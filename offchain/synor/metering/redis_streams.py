@@ -276,3 +276,25 @@ def stream_lengths(client: redis.Redis, shards: int = SHARDS) -> dict[str, int]:
         for key in (stream_key(shard), dead_letter_key(shard)):
             lengths[key] = int(client.xlen(key))
     return lengths
+
+
+def lag(client: redis.Redis, shards: int = SHARDS, group: str = GROUP) -> dict[str, Any]:
+    """Per stream: entries held, entries not yet delivered to the group, pending per consumer, dead letters."""
+    streams: dict[str, Any] = {}
+    for shard in range(shards):
+        key = stream_key(shard)
+        entry: dict[str, Any] = {
+            "length": int(client.xlen(key)),
+            "undelivered": None,
+            "pending": {},
+            "dead_lettered": int(client.xlen(dead_letter_key(shard))),
+        }
+        if client.exists(key):
+            for info in client.xinfo_groups(key):
+                if _text(info["name"]) == group:
+                    entry["undelivered"] = None if info.get("lag") is None else int(info["lag"])
+                    if int(info["pending"]):
+                        summary = client.xpending(key, group)
+                        entry["pending"] = {_text(c["name"]): int(c["pending"]) for c in summary["consumers"]}
+        streams[key] = entry
+    return streams

@@ -48,6 +48,10 @@ class UsageStore(Protocol):
 
     def rejections(self, limit: int = 100) -> list[Rejection]: ...
 
+    def rejection_counts(self) -> dict[str, int]:
+        """Refused events per reason."""
+        ...
+
     def event_count(self) -> int: ...
 
     def close(self) -> None: ...
@@ -185,6 +189,10 @@ class SqliteStore:
         ).fetchall()
         return [Rejection(*row) for row in rows]
 
+    def rejection_counts(self) -> dict[str, int]:
+        rows = self._db.execute("SELECT reason, count(*) FROM usage_rejections GROUP BY reason").fetchall()
+        return {reason: int(count) for reason, count in rows}
+
     def event_count(self) -> int:
         count: int = self._db.execute("SELECT count(*) FROM usage_events").fetchone()[0]
         return count
@@ -315,6 +323,13 @@ class PostgresStore:
             Rejection(reason, detail, source, event_id, line)
             for reason, detail, source, event_id, line in rows
         ]
+
+    def rejection_counts(self) -> dict[str, int]:
+        with self._db.transaction():
+            rows = self._db.execute(
+                "SELECT reason, count(*) FROM usage_rejections GROUP BY reason"
+            ).fetchall()
+        return {reason: int(count) for reason, count in rows}
 
     def event_count(self) -> int:
         with self._db.transaction():

@@ -263,3 +263,58 @@ def test_exactly_once_with_two_aggregators_duplicates_replays_and_crashes(redis_
     check.close()
     assert all(client.xlen(dead_letter_key(s)) == 0 for s in range(SHARDS))
     client.close()
+
+
+def run_cli(*args, input=None):
+    from click.testing import CliRunner
+
+    from synor.cli import main
+
+    result = CliRunner(mix_stderr=False).invoke(main, ["usage", *args], input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_ingest_to_redis_then_aggregate_and_status(redis_server, redis_client, tmp_path):
+    now = int(time.time())
+    events = [event(f"e{n}", quantity=n, account=ACCOUNTS[n % 3], time=now) for n in range(1, 41)]
+    lines = "\n".join(e.to_json_line() for e in events) + "\n" + events[0].to_json_line() + "\n"
+    common = ["--redis", redis_server, "--shards", str(SHARDS)]
+    store = ["--store", f"sqlite:{tmp_path / 'usage.db'}"]
+    code, out, _ = run_cli("ingest", "-", *common, "--json", input=lines)
+    assert code == 0 and json.loads(out) == {"accepted": 41, "duplicates": 0, "rejected": 0}  # queued
+    code, out, _ = run_cli("status", *store, *common, "--json")
+    streams = json.loads(out)["streams"]
+    assert sum(s["length"] for s in streams.values()) == 41
+    code, out, _ = run_cli("aggregate", *store, *common, "--once", "--consumer", "cli", "--json")
+    summary = json.loads(out)
+    assert code == 0 and (summary["committed"], summary["duplicates"], summary["dead_lettered"]) == (40, 1, 0)
+    code, out, _ = run_cli("status", *store, *common, "--json")
+    payload = json.loads(out)
+    assert sum(int(a["total"]) for a in payload["aggregates"]) == sum(range(1, 41))
+    assert all(s["pending"] == {} and s["undelivered"] == 0 for s in payload["streams"].values())
+    code, out, _ = run_cli("status", *store, *common)
+    assert code == 0 and "pending none" in out
+
+
+def test_lag_reports_pending_per_consumer_and_dead_letters(redis_client, tmp_path):
+    from synor.metering.redis_streams import lag
+
+    publish(redis_client, [event(f"e{n}", account=ACCOUNTS[0]) for n in range(5)])
+
+    def crash():
+        raise Crash
+
+    with pytest.raises(Crash):
+        aggregator(
+            redis_client, SqliteStore(tmp_path / "usage.db"), "worker-1", batch=3, before_ack=crash
+        ).step()
+    shard = stream_key(shard_of(ACCOUNTS[0], SHARDS))
+    report = lag(redis_client, SHARDS)[shard]
+    assert report == {"length": 5, "undelivered": 2, "pending": {"worker-1": 3}, "dead_lettered": 0}
+
+
+def test_cli_refuses_an_unreachable_redis_in_one_line():
+    from free_port import free_port
+
+    code, _, err = run_cli("ingest", "-", "--redis", f"redis://127.0.0.1:{free_port()}", input="")
+    assert code == 2 and err.startswith("error: cannot reach Redis at redis://127.0.0.1:")

@@ -206,3 +206,27 @@ def test_cli_ingest_refuses_bad_options_in_one_line(tmp_path):
     assert code == 2 and err.startswith("error: invalid duration")
     code, _, err = run_cli("aggregate", "--once")
     assert code == 2 and "--redis" in err
+
+
+def test_rejection_counts_by_reason(store):
+    store.record_rejections(
+        [Rejection(Reason.BAD_ID, "x"), Rejection(Reason.BAD_ID, "y"), Rejection(Reason.IN_FUTURE, "z")]
+    )
+    assert store.rejection_counts() == {Reason.BAD_ID: 2, Reason.IN_FUTURE: 1}
+
+
+def test_cli_status_shows_aggregates_and_rejections(tmp_path):
+    store = SqliteStore(tmp_path / "usage.db")
+    store.commit([(event("a", quantity=2**70), 5)])
+    store.record_rejections([Rejection(Reason.BAD_QUANTITY, "quantity 1.5 is …", "src", "e-9", 3)])
+    url = f"sqlite:{tmp_path / 'usage.db'}"
+    code, out, _ = run_cli("status", "--store", url, "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["aggregates"] == [
+        {"account": ACCOUNTS[0], "operator": OPERATOR, "resource": "storage.retrieval", "period": 5,
+         "total": str(2**70), "count": 1, "max": str(2**70), "first_time": T0, "last_time": T0}
+    ]  # fmt: skip
+    assert payload["rejections"]["by_reason"] == {"bad_quantity": 1} and payload["streams"] is None
+    assert payload["rejections"]["latest"][0]["id"] == "e-9"
+    code, out, _ = run_cli("status", "--store", url)
+    assert code == 0 and "aggregates: 1" in out and f"total {2**70}" in out and "bad_quantity 1" in out

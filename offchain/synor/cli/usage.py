@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -248,3 +250,78 @@ def status(store_url: str, redis_url: str | None, shards: int, limit: int, as_js
                 f"{name}: {stream['length']} entries, {stream['undelivered']} undelivered, pending {pending}, "
                 f"{stream['dead_lettered']} dead-lettered"
             )
+
+
+keys_option = click.option(
+    "--keys",
+    "keys_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="SYNOR_USAGE_KEYS",
+    default=Path("usage-keys.json"),
+    show_default=True,
+    help="Source keys (hashes only) for `synor usage serve` (env SYNOR_USAGE_KEYS).",
+)
+
+
+@usage.command("key")
+@keys_option
+@click.option("--source", required=True, help="The CloudEvents source this key may send for.")
+@click.option("--operator", required=True, help="The operator address this key may bill for.")
+@json_option
+def issue_key(keys_path: Path, source: str, operator: str, as_json: bool) -> None:
+    """Issue a key for one source and operator; it is printed once, and only its hash is kept."""
+    from synor.metering.http_api import KeyRing
+
+    ring = KeyRing.load(keys_path)
+    try:
+        key = ring.issue(source, operator)
+    except ValueError as error:
+        raise InputError(f"cannot issue a key: {error}") from None
+    ring.save(keys_path)
+    if as_json:
+        click.echo(json.dumps({"key": key, "source": source, "keys_file": str(keys_path)}, sort_keys=True))
+    else:
+        click.echo(key)
+        click.echo(f"(for source {source!r}; only its hash is in {keys_path}: store the key now)", err=True)
+
+
+@usage.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8088, show_default=True)
+@keys_option
+@store_option
+@redis_option
+@shards_option
+@period_options
+def serve(
+    host: str,
+    port: int,
+    keys_path: Path,
+    store_url: str,
+    redis_url: str | None,
+    shards: int,
+    genesis: int,
+    period_length: str,
+    late_window: str,
+) -> None:
+    """Answer POST /events (one CloudEvent or a batch) with 202 and per-event rejections."""
+    from synor.metering.http_api import KeyRing, make_server
+
+    periods = _periods(genesis, period_length, late_window)
+    ring = KeyRing.load(keys_path)
+    with contextlib.ExitStack() as stack:
+        sink: Sink
+        if redis_url:
+            from synor.metering.redis_streams import RedisProducer
+
+            sink = RedisProducer(_redis(redis_url), periods, shards=shards)
+        else:
+            sink = EmbeddedPipeline(stack.enter_context(_store(store_url)), periods)
+        server = make_server(host, port, ring, sink)
+        click.echo(f"listening on http://{host}:{server.server_port}/events", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()

@@ -59,6 +59,8 @@ class Reason:
     BEFORE_GENESIS = "before_genesis"
     PERIOD_CLOSED = "period_closed"
     IN_FUTURE = "in_future"
+    SOURCE_NOT_ALLOWED = "source_not_allowed"
+    OPERATOR_NOT_ALLOWED = "operator_not_allowed"
 
 
 class EventRejected(ValueError):
@@ -276,10 +278,10 @@ def parse_event(document: Any) -> UsageEvent:
     return UsageEvent(source, event_id, kind, subject, time, resource, quantity, operator, dimensions)
 
 
-def decode(line: str | bytes) -> Any:
+def decode(line: str | bytes, limit: int = MAX_LINE_BYTES) -> Any:
     """JSON text to Python, with every non-integer number marked so it can never become a quantity."""
-    if len(line) > MAX_LINE_BYTES:
-        raise EventRejected(Reason.TOO_LARGE, f"an event must be at most {MAX_LINE_BYTES} bytes")
+    if len(line) > limit:
+        raise EventRejected(Reason.TOO_LARGE, f"at most {limit} bytes are accepted")
     try:
         return json.loads(line, parse_float=_JsonFloat, parse_constant=_JsonFloat)
     except (ValueError, RecursionError) as error:

@@ -325,3 +325,29 @@ def serve(
             pass
         finally:
             server.server_close()
+
+
+@usage.command()
+@click.option("--accounts", type=click.IntRange(1, 10_000), default=5, show_default=True)
+@click.option("--duration", default="1d", show_default=True, help="Simulated time, ending now.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--operator", default="0x" + "22" * 20, show_default=True, help="The operator address.")
+@click.option("--genesis", type=click.IntRange(0), envvar="SYNOR_USAGE_GENESIS", default=0, show_default=True)
+def simulate(accounts: int, duration: str, seed: int, operator: str, genesis: int) -> None:
+    """Print NDJSON usage events of a deterministic load driving all five meters (for demos and tests)."""
+    import time
+
+    from synor.metering.events import parse_address
+    from synor.metering.loadgen import simulate as generate
+
+    try:
+        seconds = parse_duration(duration)
+        parse_address(operator)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    end = int(time.time()) // 3_600 * 3_600
+    addresses = [f"0x{n + 1:040x}" for n in range(accounts)]
+    for event in generate(
+        addresses, operator, max(genesis, end - seconds), seconds, seed=seed, genesis=genesis
+    ):
+        click.echo(event.to_json_line())

@@ -142,6 +142,9 @@ class _JsonFloat(str):
     """Marks a JSON number with a fraction or exponent (or NaN/Infinity): never a quantity."""
 
 
+_DECODER = json.JSONDecoder(parse_float=_JsonFloat, parse_constant=_JsonFloat)
+
+
 def format_time(seconds: int) -> str:
     """RFC 3339 UTC text of a Unix time in seconds."""
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -283,7 +286,7 @@ def decode(line: str | bytes, limit: int = MAX_LINE_BYTES) -> Any:
     if len(line) > limit:
         raise EventRejected(Reason.TOO_LARGE, f"at most {limit} bytes are accepted")
     try:
-        return json.loads(line, parse_float=_JsonFloat, parse_constant=_JsonFloat)
+        return _DECODER.decode(line if isinstance(line, str) else line.decode())
     except (ValueError, RecursionError) as error:
         raise EventRejected(Reason.MALFORMED_JSON, f"not JSON ({error})") from None
 

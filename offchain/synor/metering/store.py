@@ -66,6 +66,8 @@ def _unique(batch: Sequence[Stamped]) -> dict[tuple[str, str], Stamped]:
 
 
 def _dimensions(event: UsageEvent) -> str:
+    if not event.dimensions:
+        return "{}"
     return json.dumps(dict(event.dimensions), separators=(",", ":"), sort_keys=True)
 
 

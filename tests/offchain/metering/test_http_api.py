@@ -118,3 +118,42 @@ def test_keys_are_kept_as_hashes_and_issued_from_the_cli(tmp_path):
         main, ["usage", "key", "--keys", str(path), "--source", SOURCE, "--operator", "node-1"]
     )
     assert bad.exit_code == 2 and bad.stderr.startswith("error: cannot issue a key")
+
+
+def test_cli_serve_answers_until_stopped(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from free_port import free_port
+
+    keys = tmp_path / "keys.json"
+    ring = KeyRing()
+    key = ring.issue(SOURCE, OPERATOR)
+    ring.save(keys)
+    port = free_port()
+    synor = Path(sys.executable).with_name("synor")
+    command = [str(synor), "usage", "serve", "--port", str(port), "--keys", str(keys)]
+    command += ["--store", f"sqlite:{tmp_path / 'usage.db'}", "--genesis", "0"]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ})
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        assert post(url, [cloudevent(id="1", time=now)], key) == (
+            202,
+            {"accepted": 1, "duplicates": 0, "rejected": []},
+        )
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=10)
+    assert server.returncode == 0 and f"listening on http://127.0.0.1:{port}/events" in err
+    assert SqliteStore(tmp_path / "usage.db").event_count() == 1

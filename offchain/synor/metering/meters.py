@@ -163,9 +163,13 @@ class Meter:
         boundary = self._genesis_us + max(0, (now_us - self._genesis_us) // self._window_us) * self._window_us
         if boundary <= self._closed_until_us:
             return []
-        for key in self._levels:
+        for key in list(self._levels):
             if self._levels[key][1] < boundary:
                 self._integrate(key, boundary)
+            if self._levels[key][0] == 0:
+                # A zero level adds nothing: forgetting it keeps memory flat as containers and
+                # domains come and go (a later sample starts a new level at the same point).
+                del self._levels[key]
         last_window = (boundary - self._genesis_us) // self._window_us  # first window still open
         closing = sorted((w, a, r) for (a, r, w) in self._pending if w < last_window)
         events = []

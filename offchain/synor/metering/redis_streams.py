@@ -166,7 +166,8 @@ class RedisAggregator:
             self.group,
             min(entry_ids, key=_order),
             max(entry_ids, key=_order),
-            len(entry_ids) + 1000,
+            len(entry_ids) + 2 * self.batch,
+            consumername=self.consumer,  # every redelivered entry is this consumer's now
         )
         return {_text(row["message_id"]): int(row["times_delivered"]) for row in rows}
 

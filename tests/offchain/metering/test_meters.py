@@ -170,6 +170,7 @@ def test_cgroup_samples_give_core_memory_and_gpu_seconds_and_restarts_are_resets
         (A, "compute.gpu.rtx4090"): 2 * 50,
         (B, "compute.serverless"): 75,  # the first reading is the baseline
     }
+    assert meter.state()["levels"] == []  # the stopped container's levels are forgotten once flushed
     with pytest.raises(ValueError):
         meter.cgroup(A, "c2", us(70), usage_usec=0, memory_current=0, gpu_model="h100")
 

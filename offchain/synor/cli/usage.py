@@ -196,7 +196,9 @@ def aggregate(
             else:
                 click.echo(", ".join(f"{name.replace('_', ' ')} {value}" for name, value in totals.items()))
         else:
-            aggregator.run()
+            click.echo(f"aggregating as {consumer} (Ctrl-C stops)", err=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                aggregator.run(log=lambda message: click.echo(message, err=True))
 
 
 @usage.command()

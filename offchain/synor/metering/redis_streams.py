@@ -29,7 +29,7 @@ import redis
 from synor.metering.events import EventRejected, Rejection, UsageEvent, parse_line
 from synor.metering.periods import Periods
 from synor.metering.pipeline import Clock, IngestResult, stamp, system_clock
-from synor.metering.store import UsageStore
+from synor.metering.store import UsageStore, transient_errors
 
 PREFIX = "synor:usage"
 SHARDS = 16
@@ -232,17 +232,40 @@ class RedisAggregator:
             pipe.execute()
 
     def run(
-        self, *, stop: Callable[[], bool] = lambda: False, idle_sleep: float = 0.05, trim_every: int = 100
+        self,
+        *,
+        stop: Callable[[], bool] = lambda: False,
+        idle_sleep: float = 0.05,
+        trim_every: int = 100,
+        log: Callable[[str], None] = lambda message: None,
+        first_delay: float = 0.5,
+        max_delay: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        """Steps until ``stop()``; sleeps ``idle_sleep`` when a step found nothing; trims now and then."""
-        steps = 0
+        """Steps until ``stop()``; sleeps ``idle_sleep`` when a step found nothing; trims now and then.
+
+        An unreachable Redis or store is retried with exponential back-off, saying so through ``log``;
+        what was read and not committed stays pending and is read again first."""
+        transient: tuple[type[BaseException], ...] = (
+            redis.ConnectionError,
+            redis.TimeoutError,
+            *transient_errors(),
+        )
+        steps, delay = 0, first_delay
         while not stop():
-            outcome = self.step()
-            steps += 1
-            if steps % trim_every == 0:
-                self.trim()
+            try:
+                outcome = self.step()
+                steps += 1
+                if steps % trim_every == 0:
+                    self.trim()
+            except transient as error:
+                log(f"aggregator {self.consumer}: {type(error).__name__}: {error}; retrying in {delay:.1f}s")
+                sleep(delay)
+                delay = min(delay * 2, max_delay)
+                continue
+            delay = first_delay
             if outcome.read == 0 and outcome.dead_lettered == 0:
-                time.sleep(idle_sleep)
+                sleep(idle_sleep)
 
     # -- trimming ------------------------------------------------------------------------------
     def trim(self) -> int:

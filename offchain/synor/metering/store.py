@@ -27,6 +27,13 @@ Stamped = tuple[UsageEvent, int]
 """A validated event and the billing period it was accepted into."""
 
 
+def transient_errors() -> tuple[type[BaseException], ...]:
+    """Store failures worth retrying: a locked SQLite file, a PostgreSQL server down or restarting."""
+    import psycopg
+
+    return (sqlite3.OperationalError, psycopg.OperationalError)
+
+
 @dataclass(frozen=True)
 class CommitResult:
     """``accepted``: events aggregated by this commit; ``duplicates``: events already stored."""
@@ -253,11 +260,19 @@ class PostgresStore:
         import psycopg
 
         self._psycopg = psycopg
-        self._db = psycopg.connect(url, autocommit=True)
+        self._url = url
+        self._conn = psycopg.connect(url, autocommit=True)
         with self._db.transaction():
             # One schema creation at a time when several aggregators start together.
             self._db.execute("SELECT pg_advisory_xact_lock(4242009)")
             self._db.execute(_PG_SCHEMA)
+
+    @property
+    def _db(self) -> Any:
+        """The connection, opened again after the server dropped it (the failed call raised already)."""
+        if self._conn.closed or self._conn.broken:
+            self._conn = self._psycopg.connect(self._url, autocommit=True)
+        return self._conn
 
     def commit(self, batch: Sequence[Stamped]) -> CommitResult:
         items = sorted(_unique(batch).values(), key=lambda stamped: stamped[0].key)
@@ -340,4 +355,4 @@ class PostgresStore:
         return int(row[0])
 
     def close(self) -> None:
-        self._db.close()
+        self._conn.close()

@@ -31,13 +31,11 @@ def _postgres_bin() -> Path:
     return versions[-1].parent
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[str]:
+def start_redis(folder: Path, port: int) -> redis.Redis:
+    """A redis-server with an append-only file in ``folder`` on ``port``; returns a client once it answers."""
     executable = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(executable).exists():
         pytest.fail("redis-server is not installed: run `make setup` (installs Debian's redis-server)")
-    folder = Path(tempfile.mkdtemp(prefix="synor-redis-"))
-    port = free_port()
     subprocess.run(
         [executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--appendonly", "yes",
          "--save", "", "--daemonize", "yes", "--pidfile", str(folder / "redis.pid")],
@@ -48,12 +46,24 @@ def redis_server() -> Iterator[str]:
     for _ in range(100):
         try:
             client.ping()
-            break
-        except redis.ConnectionError:
+            return client
+        except (redis.ConnectionError, redis.BusyLoadingError):
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    pytest.fail(f"redis-server did not answer on port {port}")
+
+
+def stop_redis(client: redis.Redis) -> None:
     with contextlib.suppress(redis.ConnectionError):  # shutting down closes the connection
         client.shutdown(nosave=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    folder = Path(tempfile.mkdtemp(prefix="synor-redis-"))
+    port = free_port()
+    client = start_redis(folder, port)
+    yield f"redis://127.0.0.1:{port}/0"
+    stop_redis(client)
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -318,3 +318,47 @@ def test_cli_refuses_an_unreachable_redis_in_one_line():
 
     code, _, err = run_cli("ingest", "-", "--redis", f"redis://127.0.0.1:{free_port()}", input="")
     assert code == 2 and err.startswith("error: cannot reach Redis at redis://127.0.0.1:")
+
+
+def test_an_aggregator_rides_out_a_redis_restart_and_the_append_only_file_keeps_the_entries(tmp_path):
+    from free_port import free_port
+
+    from .conftest import start_redis, stop_redis
+
+    folder, port = tmp_path / "redis", free_port()
+    folder.mkdir()
+    client = start_redis(folder, port)
+    store = SqliteStore(tmp_path / "usage.db")
+    worker = aggregator(redis.Redis(port=port), store, "a")
+    publish(client, [event(f"e{n}", account=ACCOUNTS[n % 8]) for n in range(50)])
+    stop_redis(client)  # Redis goes down after taking the events
+    delays, messages = [], []
+
+    def sleep(seconds):
+        delays.append(seconds)
+        if len(delays) == 1:
+            start_redis(folder, port)  # and comes back, reloading its append-only file
+
+    worker.run(stop=lambda: store.event_count() == 50, log=messages.append, sleep=sleep, first_delay=0.5)
+    assert delays[0] == 0.5 and "ConnectionError" in messages[0] and "retrying in 0.5s" in messages[0]
+    assert store.event_count() == 50 and drained(redis.Redis(port=port))
+    stop_redis(redis.Redis(port=port))
+
+
+def test_an_aggregator_rides_out_a_dropped_database_connection(redis_client, postgres_url):
+    import psycopg
+
+    store = PostgresStore(postgres_url)
+    publish(redis_client, [event(f"e{n}") for n in range(20)])
+    with psycopg.connect(postgres_url, autocommit=True) as admin:  # the server drops the connection
+        admin.execute("SELECT pg_terminate_backend(%s)", (store._conn.info.backend_pid,))
+    delays, messages = [], []
+    worker = aggregator(redis_client, store, "a")
+    check = PostgresStore(postgres_url)
+    worker.run(
+        stop=lambda: check.event_count() == 20, log=messages.append, sleep=delays.append, first_delay=0.25
+    )
+    check.close()
+    assert "AdminShutdown: terminating connection" in messages[0] and delays[0] == 0.25
+    assert drained(redis_client) and sum(a.total for a in store.aggregates().values()) == 20
+    store.close()

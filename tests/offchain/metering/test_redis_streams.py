@@ -121,9 +121,9 @@ def test_entries_stuck_with_a_dead_consumer_are_reclaimed(redis_client, tmp_path
 
     with pytest.raises(Crash):
         aggregator(redis_client, SqliteStore(tmp_path / "other.db"), "dead", before_ack=die).step()
-    survivor = aggregator(redis_client, store, "alive", claim_idle_ms=200)
+    survivor = aggregator(redis_client, store, "alive", claim_idle_ms=2_000)
     assert survivor.step().read == 0  # not idle long enough yet: the other consumer may be alive
-    time.sleep(0.25)
+    time.sleep(2.05)
     assert survivor.step().committed == 20
     assert drained(redis_client) and store.event_count() == 20
 

@@ -154,6 +154,11 @@ def parse_time(text: Any) -> int:
     """Unix seconds (fraction dropped) of RFC 3339 text with a time zone, e.g. ``2026-01-01T00:00:00Z``."""
     if not isinstance(text, str) or len(text) > 64:
         raise ValueError("time must be RFC 3339 text")
+    return _parse_time_text(text)
+
+
+@lru_cache(maxsize=16_384)
+def _parse_time_text(text: str) -> int:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

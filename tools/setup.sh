@@ -26,6 +26,17 @@ if [ ! -f "$OZ_COPY/.complete" ] || [ node_modules/.package-lock.json -nt "$OZ_C
   touch "$OZ_COPY/.complete"
 fi
 
+# 1b. Services the metering tests start on free ports (Debian's redis-server and postgresql), installed
+# only when missing; as root directly, otherwise through sudo, never interactively.
+if [ ! -x /usr/bin/redis-server ] || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  say "installing redis-server and postgresql (Debian packages)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server postgresql
+else
+  say "redis-server and postgresql present"
+fi
+
 # 2. Python virtual environment with the pinned packages and this project, editable.
 if [ ! -x .venv/bin/python ]; then
   say "creating .venv"

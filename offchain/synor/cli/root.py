@@ -88,6 +88,7 @@ def _register() -> None:
     main.add_command(fees)
     main.add_command(oracle)
     main.add_command(keeper)
+    main.add_command(__import__("synor.cli.usage", fromlist=["usage"]).usage)
 
 
 _register()

@@ -44,6 +44,11 @@ def _weights(pairs):
 @click.option("--community-pool", help="Receives the community pool share (required outside local networks).")
 @click.option("--keeper", help="May trigger buy-back-and-burn (default: the deployer).")
 @click.option(
+    "--uniswap-v2-factory",
+    help="The canonical Uniswap V2 factory: only its pairs may be buy-back pairs (required outside local "
+    "networks; locally one is deployed from the npm build).",
+)
+@click.option(
     "--operator",
     "operators",
     multiple=True,
@@ -70,6 +75,7 @@ def cli(
     treasury,
     community_pool,
     keeper,
+    uniswap_v2_factory,
     operators,
     validators,
     directory,
@@ -88,7 +94,9 @@ def cli(
             )
         if not (treasury and community_pool):
             raise click.UsageError("--treasury and --community-pool are required outside local networks")
-        revenue = RevenueOptions()
+        if not uniswap_v2_factory:
+            raise click.UsageError("--uniswap-v2-factory is required outside local networks")
+        revenue = RevenueOptions(uniswap_v2_factory=uniswap_v2_factory)
         grants = ()
     revenue = replace(
         revenue,

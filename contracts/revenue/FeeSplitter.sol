@@ -622,17 +622,20 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         // router does for such tokens: asking for the quote of the amount sent would fail the pair's K check.
         uint256 arrived = IERC20(token).balanceOf(address(pair));
         arrived = arrived > reserveIn ? arrived - reserveIn : 0;
-        uint256 minOut = _minBuyBackOut(token, arrived, reserveIn, reserveOut, minSynorOut);
+        // At least one base unit: a buy-back that buys nothing is refused, never booked.
+        uint256 minOut = Math.max(_minBuyBackOut(token, arrived, reserveIn, reserveOut, minSynorOut), 1);
         uint256 amountOut = _amountOut(arrived, reserveIn, reserveOut);
-        if (amountOut == 0 || amountOut < minOut) revert FeeSplitter_InsufficientOutput(amountOut, minOut);
+        if (amountOut < minOut) revert FeeSplitter_InsufficientOutput(amountOut, minOut);
 
         uint256 synorBefore = _synor.balanceOf(address(this));
+        // The balance difference across the swap is the point: it is what the pair really paid. No call
+        // can re-enter during it (every mutating function is nonReentrant), so nothing else moves SYNOR
+        // out of this contract meanwhile, and SYNOR sent in meanwhile would only be burned.
+        // slither-disable-next-line reentrancy-balance
         pair.swap(tokenIsToken0 ? 0 : amountOut, tokenIsToken0 ? amountOut : 0, address(this), "");
         // Burn, and book, exactly what arrived, and only if it reaches the bound.
         synorReceived = _synor.balanceOf(address(this)) - synorBefore;
-        if (synorReceived == 0 || synorReceived < minOut) {
-            revert FeeSplitter_InsufficientOutput(synorReceived, minOut);
-        }
+        if (synorReceived < minOut) revert FeeSplitter_InsufficientOutput(synorReceived, minOut);
     }
 
     /// @dev What the pair pays for `amountIn` (Uniswap V2's constant product with its 0.3% fee, as

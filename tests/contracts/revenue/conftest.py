@@ -138,7 +138,9 @@ def deploy_splitter(
 
 @pytest.fixture(scope="session")
 def splitter(project, deployer, synor, usdc, treasury, community, staking, uniswap_factory, pair, keeper):
-    contract = deploy_splitter(project, deployer, synor, treasury, community, staking, uniswap=uniswap_factory)
+    contract = deploy_splitter(
+        project, deployer, synor, treasury, community, staking, uniswap=uniswap_factory
+    )
     contract.acceptToken(usdc, pair, sender=deployer)
     contract.grantRole(contract.WEIGHT_MANAGER_ROLE(), deployer, sender=deployer)
     contract.grantRole(contract.KEEPER_ROLE(), keeper, sender=deployer)

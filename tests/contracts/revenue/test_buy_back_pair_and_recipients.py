@@ -38,7 +38,9 @@ def hostile(project, deployer, usdc, synor, pair):
 
 
 def test_a_look_alike_pair_not_from_the_factory_is_refused(project, splitter, usdc, hostile, deployer):
-    assert (hostile.token0(), hostile.token1()) == tuple(sorted([usdc.address, splitter.synor()], key=str.lower))
+    assert (hostile.token0(), hostile.token1()) == tuple(
+        sorted([usdc.address, splitter.synor()], key=str.lower)
+    )
     with ape.reverts(splitter.FeeSplitter_PairNotFromFactory, token=usdc.address, pair=hostile.address):
         splitter.setBuyBackPair(usdc, hostile, sender=deployer)
     other = project.TestStablecoin.deploy("Other", "OTH", 6, sender=deployer)
@@ -54,7 +56,9 @@ def test_a_genuine_uniswap_pair_from_another_factory_is_refused(splitter, usdc, 
         splitter.setBuyBackPair(usdc, rogue_pair, sender=deployer)
 
 
-def test_the_factorys_pair_of_another_token_is_refused(project, splitter, usdc, synor, uniswap_factory, deployer):
+def test_the_factorys_pair_of_another_token_is_refused(
+    project, splitter, usdc, synor, uniswap_factory, deployer
+):
     other = project.TestStablecoin.deploy("Other", "OTH", 6, sender=deployer)
     uniswap_factory.createPair(other, synor, sender=deployer)
     other_pair = uniswap_factory.getPair(other, synor)

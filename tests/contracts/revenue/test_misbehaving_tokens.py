@@ -125,7 +125,9 @@ def test_claim_and_claim_to_pay_what_is_owed_and_keep_the_books(
     receipt = splitter.claimTo(token, stranger, sender=community)
     assert receipt.return_value == fees.community
     assert receipt.events.filter(splitter.Claimed) == [
-        splitter.Claimed(token=weird.address, account=community.address, to=stranger.address, amount=fees.community)
+        splitter.Claimed(
+            token=weird.address, account=community.address, to=stranger.address, amount=fees.community
+        )
     ]
     assert weird.balance(stranger) == weird.arrives(fees.community)
     assert splitter.claim(token, sender=operator_a).return_value == service.operators
@@ -179,11 +181,17 @@ def test_buy_back_through_a_real_pair_burns_the_synor_bought_with_what_arrived(
     assert_books_balance(splitter, weird.contract)
 
 
-def test_runway_paid_in_the_token_is_split_as_what_arrived(project, splitter, weird, sponsor, stranger, deployer):
+def test_runway_paid_in_the_token_is_split_as_what_arrived(
+    project, splitter, weird, sponsor, stranger, deployer
+):
     """The factory charges the payer `cost(seconds)`; the splitter (its payee) books what arrived."""
     factory = project.PayableDAppFactory.deploy(weird.contract, CARTESI_PRICE, splitter, sender=deployer)
     weird.contract.approve(factory, MAX, sender=sponsor)
-    app = factory.newApplication(sponsor, TEMPLATE, 0, sender=sponsor).events.filter(factory.ApplicationCreated)[0].app
+    app = (
+        factory.newApplication(sponsor, TEMPLATE, 0, sender=sponsor)
+        .events.filter(factory.ApplicationCreated)[0]
+        .app
+    )
     cost = factory.cost(WEEK)
     before = weird.balance(sponsor)
     factory.extendRunway(app, WEEK, sender=sponsor)
@@ -206,7 +214,18 @@ def _expected_refusal(splitter, failing, named):
 
 
 def test_a_failing_token_stalls_only_itself(
-    splitter, failing, usdc, synor, sponsor, treasury, community, operator_a, operator_b, keeper, deployer, stranger
+    splitter,
+    failing,
+    usdc,
+    synor,
+    sponsor,
+    treasury,
+    community,
+    operator_a,
+    operator_b,
+    keeper,
+    deployer,
+    stranger,
 ):
     usdc.approve(splitter, MAX, sender=sponsor)
     synor.approve(splitter, MAX, sender=sponsor)
@@ -251,7 +270,9 @@ def test_a_failing_token_stalls_only_itself(
     assert_books_balance(splitter, failing.contract)
 
 
-def test_a_seized_balance_stalls_only_its_token(project, splitter, usdc, sponsor, treasury, deployer, stranger):
+def test_a_seized_balance_stalls_only_its_token(
+    project, splitter, usdc, sponsor, treasury, deployer, stranger
+):
     """An issuer wipes the splitter's balance: `unaccounted` reads zero instead of reverting on an
     underflow (the keeper reads it for every token), `split` finds nothing, the token's claims fail,
     and USDC is untouched."""

@@ -162,3 +162,21 @@ def test_distinct_recipients_are_each_paid_their_own_share(splitter, usdc, spons
     assert splitter.claim(usdc, sender=treasury).return_value == 100 * USDC
     assert splitter.claim(usdc, sender=community).return_value == 100 * USDC
     assert splitter.claimable(usdc, treasury) == splitter.claimable(usdc, community) == 0
+
+
+def test_a_buy_back_that_would_buy_nothing_is_refused(
+    project, deployer, synor, usdc, treasury, community, staking, keeper, sponsor
+):
+    """Reserves that price the burn share at zero SYNOR, no keeper minimum: the bound is one base unit."""
+    empty = project.HostileUniswapV2Pair.deploy(usdc, synor, 10**30, 1, sender=deployer)
+    usdc.mint(empty, 10**30, sender=deployer)
+    empty.setPayoutBps(10_000, sender=deployer)
+    contract = deploy_splitter(project, deployer, synor, treasury, community, staking, uniswap=empty)
+    contract.acceptToken(usdc, empty, sender=deployer)
+    contract.grantRole(contract.KEEPER_ROLE(), keeper, sender=deployer)
+    usdc.transfer(contract, 1_000 * USDC, sender=sponsor)
+    contract.split(usdc, sender=sponsor)
+    assert buyback_amount_out(100 * USDC, 10**30, 1) == 0
+    assert buyback_min_out(100 * USDC, 10**30, 1, 0, MAX_SLIPPAGE_BPS) == 1
+    with ape.reverts(contract.FeeSplitter_InsufficientOutput, amountOut=0, minOut=1):
+        contract.buyBack(usdc, 0, 0, sender=keeper)

@@ -38,7 +38,7 @@ class StackOptions:
     revenue: RevenueOptions | None = None
     local_oracle: OracleOptions | None = None
     """Local chains: Uniswap V2/V3 pools, the TWAP oracle and its timelock, the oracle as the splitter's
-    price source and its SYNOR/USDC V2 pair as the buy-back pair."""
+    price source, its SYNOR/USDC V2 pair as the buy-back pair and its V2 factory as the splitter's."""
 
 
 def local_revenue(dev: list[str]) -> RevenueOptions:
@@ -88,7 +88,11 @@ def deploy_stack(
     if options.local_oracle is not None:
         records.update(deploy_local_oracle(project, deployer, synor, token, options.local_oracle))
         if revenue_options is not None:
-            revenue_options = replace(revenue_options, buyback_pair=records["pool_v2_usdc"])
+            revenue_options = replace(
+                revenue_options,
+                buyback_pair=records["pool_v2_usdc"],
+                uniswap_v2_factory=records["uniswap_v2_factory"],
+            )
     if revenue_options is not None:
         records.update(deploy_revenue(project, deployer, synor, token, revenue_options))
         if "oracle" in records:

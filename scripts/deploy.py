@@ -45,6 +45,11 @@ def _weights(pairs: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
 @click.option("--community-pool", help="Receives the community pool share (required outside local networks).")
 @click.option("--keeper", help="May trigger buy-back-and-burn (default: the deployer).")
 @click.option(
+    "--uniswap-v2-factory",
+    help="The canonical Uniswap V2 factory: only its pairs may be buy-back pairs (required outside local "
+    "networks; locally one is deployed from the npm build).",
+)
+@click.option(
     "--operator",
     "operators",
     multiple=True,
@@ -71,6 +76,7 @@ def cli(
     treasury: str | None,
     community_pool: str | None,
     keeper: str | None,
+    uniswap_v2_factory: str | None,
     operators: tuple[str, ...],
     validators: tuple[str, ...],
     directory: str,
@@ -89,7 +95,9 @@ def cli(
             )
         if not (treasury and community_pool):
             raise click.UsageError("--treasury and --community-pool are required outside local networks")
-        revenue = RevenueOptions()
+        if not uniswap_v2_factory:
+            raise click.UsageError("--uniswap-v2-factory is required outside local networks")
+        revenue = RevenueOptions(uniswap_v2_factory=uniswap_v2_factory)
         grants = ()
     revenue = replace(
         revenue,

@@ -20,7 +20,12 @@ import {IPriceSource} from "./IPriceSource.sol";
 ///
 /// Every recipient pulls (`claim`); the stakers' share is released to the staking contract by anyone.
 /// The SYNOR burn share is destroyed by `burn` (total supply falls); the burn share of any other token
-/// is held until a keeper buys SYNOR with it through a Uniswap V2 pair and burns what it bought.
+/// is held until a keeper buys SYNOR with it through the canonical Uniswap V2 factory's pair of the token
+/// and SYNOR, and burns the SYNOR that actually arrived.
+///
+/// The treasury, the community pool and the staking contract are three distinct addresses (checked at
+/// deployment): each is paid through its own bucket, so one address holding two roles could never
+/// claim the second while `claimable` reported it.
 /// @dev Invariant, per accepted token: `balanceOf(this) = accounted + unaccounted`, and
 /// `accounted` = everything still owed to recipients + burn share still held.
 interface IFeeSplitter {
@@ -149,8 +154,14 @@ interface IFeeSplitter {
     /// @notice `MAX_TOKENS` tokens are accepted already.
     error FeeSplitter_TooManyTokens();
 
-    /// @notice `pair` is not a pair of `token` and SYNOR, or SYNOR was given a pair.
+    /// @notice SYNOR was given a buy-back pair: its burn share is burned directly by `burn`.
     error FeeSplitter_BadPair(address token, address pair);
+
+    /// @notice `pair` is not the pair the Uniswap V2 factory (`uniswapV2Factory`) returns for `token` and SYNOR.
+    error FeeSplitter_PairNotFromFactory(address token, address pair);
+
+    /// @notice `account` was given two of the fixed recipient roles (treasury, community pool, staking).
+    error FeeSplitter_DuplicateRecipient(address account);
 
     /// @notice `token` has no pair to buy SYNOR through (SYNOR itself is burned by `burn`).
     error FeeSplitter_NoBuyBackPair(address token);
@@ -158,7 +169,8 @@ interface IFeeSplitter {
     /// @notice A buy-back of `requested` exceeds the `available` burn share held.
     error FeeSplitter_InsufficientBurnShare(uint256 requested, uint256 available);
 
-    /// @notice A buy-back would get `amountOut` SYNOR, below the bound `minOut`.
+    /// @notice A buy-back would get (before the swap) or got (after it) `amountOut` SYNOR, below the
+    /// bound `minOut`, or none at all.
     error FeeSplitter_InsufficientOutput(uint256 amountOut, uint256 minOut);
 
     /// @notice A slippage bound above `MAX_SLIPPAGE_BPS`.
@@ -196,6 +208,9 @@ interface IFeeSplitter {
     /// @notice The staking contract the stakers' share is released to.
     function staking() external view returns (address);
 
+    /// @notice The Uniswap V2 factory whose pairs alone may be buy-back pairs.
+    function uniswapV2Factory() external view returns (address);
+
     /// @notice The service-fee schedule.
     function serviceShares() external view returns (ServiceShares memory);
 
@@ -222,7 +237,9 @@ interface IFeeSplitter {
     /// @notice The cumulative book of `token`.
     function book(address token) external view returns (Book memory);
 
-    /// @notice Tokens held but not accounted yet: what `split(token)` would split.
+    /// @notice Tokens held but not accounted yet: what `split(token)` would split. Zero when the balance
+    /// fell below what is accounted (a token whose issuer seized or rebased the splitter's balance): such a
+    /// token's claims then fail on their own, and nothing of it is split twice.
     function unaccounted(address token) external view returns (uint256);
 
     /// @notice The burn share of `token` still held (SYNOR: to burn; others: to buy back).
@@ -281,8 +298,11 @@ interface IFeeSplitter {
 
     /// @notice Swaps `amountIn` (zero: all) of `token`'s burn share for SYNOR through its Uniswap V2
     /// pair and destroys the SYNOR bought. Keeper only.
-    /// @dev The output must reach every bound: `minSynorOut` (the keeper's), the pool's pre-trade
-    /// price less `maxSlippageBps`, and the price source's fair price less `maxSlippageBps` when one is set.
+    /// @dev The swap is priced on what the pair actually received (less than `amountIn` for a
+    /// fee-on-transfer token). The SYNOR that actually arrived (balance difference) must reach every
+    /// bound: `minSynorOut` (the keeper's), the pool's pre-trade price less `maxSlippageBps`, and the
+    /// price source's fair price less `maxSlippageBps` when one is set; both bounds are applied to what the
+    /// pair received. Exactly what arrived is burned.
     /// @return synorBurned SYNOR bought and destroyed.
     function buyBack(address token, uint256 amountIn, uint256 minSynorOut) external returns (uint256 synorBurned);
 
@@ -296,9 +316,12 @@ interface IFeeSplitter {
     function setValidatorWeight(address validator, uint256 weight) external;
 
     /// @notice Accepts `token` as revenue, bought back through `pair` (zero for none yet). Admin only.
+    /// @dev A non-zero `pair` must be `uniswapV2Factory().getPair(token, synor())`
+    /// (`FeeSplitter_PairNotFromFactory`); SYNOR itself takes no pair (`FeeSplitter_BadPair`).
     function acceptToken(address token, address pair) external;
 
-    /// @notice Sets the Uniswap V2 pair `token`'s burn share is swapped through. Admin only.
+    /// @notice Sets the Uniswap V2 pair `token`'s burn share is swapped through (zero: none). Admin only.
+    /// @dev The same checks as `acceptToken`'s pair.
     function setBuyBackPair(address token, address pair) external;
 
     /// @notice Sets the price source bounding buy-backs (zero: none). Admin only.

@@ -11,6 +11,7 @@ import {AccessControlDefaultAdminRules} from
 import {IFeeSplitter} from "../interfaces/IFeeSplitter.sol";
 import {IPriceSource} from "../interfaces/IPriceSource.sol";
 import {ISynorToken} from "../interfaces/ISynorToken.sol";
+import {IUniswapV2Factory} from "../interfaces/external/IUniswapV2Factory.sol";
 import {IUniswapV2Pair} from "../interfaces/external/IUniswapV2Pair.sol";
 
 /// @title FeeSplitter
@@ -91,6 +92,7 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
     address private immutable _treasury;
     address private immutable _communityPool;
     address private immutable _staking;
+    IUniswapV2Factory private immutable _uniswapV2Factory;
 
     uint16 private immutable _serviceOperatorsBps;
     uint16 private immutable _serviceTreasuryBps;
@@ -113,6 +115,7 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
     /// @param treasury_ Receives the treasury share of service fees.
     /// @param communityPool_ Receives the community-pool share of transaction fees.
     /// @param staking_ The staking contract the stakers' share is released to.
+    /// @param uniswapV2Factory_ The canonical Uniswap V2 factory: only its pairs may be buy-back pairs.
     /// @param service The service-fee schedule (70 / 20 / 10 in the seed).
     /// @param transaction The transaction-fee schedule (10 / 60 / 20 / 10 in the seed).
     /// @param maxSlippageBps_ The buy-back slippage bound.
@@ -123,6 +126,7 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         address treasury_,
         address communityPool_,
         address staking_,
+        IUniswapV2Factory uniswapV2Factory_,
         ServiceShares memory service,
         TransactionShares memory transaction,
         uint256 maxSlippageBps_,
@@ -131,8 +135,12 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
     ) AccessControlDefaultAdminRules(adminDelay, admin) {
         if (
             address(synor_) == address(0) || treasury_ == address(0) || communityPool_ == address(0)
-                || staking_ == address(0)
+                || staking_ == address(0) || address(uniswapV2Factory_) == address(0)
         ) revert FeeSplitter_ZeroAddress();
+        // Each fixed recipient is paid through its own bucket: an address holding two roles could claim
+        // only one of them (`_claim`), while `claimable` reported both.
+        if (treasury_ == communityPool_ || treasury_ == staking_) revert FeeSplitter_DuplicateRecipient(treasury_);
+        if (communityPool_ == staking_) revert FeeSplitter_DuplicateRecipient(communityPool_);
         if (uint256(service.operatorsBps) + service.treasuryBps + service.burnBps != _BPS) {
             revert FeeSplitter_BadShares();
         }
@@ -145,6 +153,7 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         _treasury = treasury_;
         _communityPool = communityPool_;
         _staking = staking_;
+        _uniswapV2Factory = uniswapV2Factory_;
         _serviceOperatorsBps = service.operatorsBps;
         _serviceTreasuryBps = service.treasuryBps;
         _serviceBurnBps = service.burnBps;
@@ -177,6 +186,11 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
     /// @inheritdoc IFeeSplitter
     function staking() external view returns (address) {
         return _staking;
+    }
+
+    /// @inheritdoc IFeeSplitter
+    function uniswapV2Factory() external view returns (address) {
+        return address(_uniswapV2Factory);
     }
 
     /// @inheritdoc IFeeSplitter
@@ -236,7 +250,9 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
 
     /// @inheritdoc IFeeSplitter
     function unaccounted(address token) public view returns (uint256) {
-        return IERC20(token).balanceOf(address(this)) - _ledgers[token].accounted;
+        uint256 held = IERC20(token).balanceOf(address(this));
+        uint256 accounted = _ledgers[token].accounted;
+        return held > accounted ? held - accounted : 0;
     }
 
     /// @inheritdoc IFeeSplitter
@@ -371,18 +387,12 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         if (amountIn == 0) revert FeeSplitter_ZeroAmount();
         if (amountIn > available) revert FeeSplitter_InsufficientBurnShare(amountIn, available);
 
-        IUniswapV2Pair pair = IUniswapV2Pair(config.pair);
-        (uint256 amountOut, bool tokenIsToken0) = _quoteBuyBack(token, pair, amountIn, minSynorOut);
-
         // Effects before the swap: amountIn <= available < 2^128.
         l.burned += uint128(amountIn);
         l.accounted -= uint128(amountIn);
 
-        uint256 synorBefore = _synor.balanceOf(address(this));
-        IERC20(token).safeTransfer(address(pair), amountIn);
-        (uint256 out0, uint256 out1) = tokenIsToken0 ? (uint256(0), amountOut) : (amountOut, uint256(0));
-        pair.swap(out0, out1, address(this), "");
-        synorBurned = _synor.balanceOf(address(this)) - synorBefore;
+        IERC20(token).safeTransfer(config.pair, amountIn);
+        synorBurned = _swapForSynor(token, IUniswapV2Pair(config.pair), minSynorOut);
         _synor.burn(synorBurned);
         emit BoughtBackAndBurned(token, amountIn, synorBurned);
     }
@@ -578,13 +588,13 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         emit TokenAccepted(token, pair);
     }
 
+    /// @dev Only the canonical factory's pair of (token, SYNOR) is trusted: its code is Uniswap's, so it pays
+    /// the constant-product output it is asked for, and its tokens are sorted (what `buyBack` relies on).
     function _checkPair(address token, address pair) private view {
         if (pair == address(0)) return;
         if (token == address(_synor)) revert FeeSplitter_BadPair(token, pair);
-        address t0 = IUniswapV2Pair(pair).token0();
-        address t1 = IUniswapV2Pair(pair).token1();
-        if (!((t0 == token && t1 == address(_synor)) || (t1 == token && t0 == address(_synor)))) {
-            revert FeeSplitter_BadPair(token, pair);
+        if (_uniswapV2Factory.getPair(token, address(_synor)) != pair) {
+            revert FeeSplitter_PairNotFromFactory(token, pair);
         }
     }
 
@@ -599,18 +609,39 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         (reserveIn, reserveOut) = tokenIsToken0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
     }
 
-    /// @dev What the pair pays for `amountIn` (Uniswap V2's constant product with its 0.3% fee, as
-    /// UniswapV2Library.getAmountOut), checked against every bound.
-    function _quoteBuyBack(address token, IUniswapV2Pair pair, uint256 amountIn, uint256 minSynorOut)
+    /// @dev Swaps what `pair` received of `token` for SYNOR and returns the SYNOR that arrived, refusing
+    /// less than the bounds. The pair is the canonical factory's (`_checkPair`): its tokens are sorted by
+    /// address, and its reserves do not move until the swap.
+    function _swapForSynor(address token, IUniswapV2Pair pair, uint256 minSynorOut)
         private
-        view
-        returns (uint256 amountOut, bool tokenIsToken0)
+        returns (uint256 synorReceived)
     {
-        tokenIsToken0 = pair.token0() == token;
+        bool tokenIsToken0 = token < address(_synor);
         (uint256 reserveIn, uint256 reserveOut) = _reserves(pair, tokenIsToken0);
-        amountOut = amountIn * 997 * reserveOut / (reserveIn * 1000 + amountIn * 997);
-        uint256 minOut = _minBuyBackOut(token, amountIn, reserveIn, reserveOut, minSynorOut);
-        if (amountOut == 0 || amountOut < minOut) revert FeeSplitter_InsufficientOutput(amountOut, minOut);
+        // Price what the pair received (less than was sent for a fee-on-transfer token), as Uniswap's own
+        // router does for such tokens: asking for the quote of the amount sent would fail the pair's K check.
+        uint256 arrived = IERC20(token).balanceOf(address(pair));
+        arrived = arrived > reserveIn ? arrived - reserveIn : 0;
+        // At least one base unit: a buy-back that buys nothing is refused, never booked.
+        uint256 minOut = Math.max(_minBuyBackOut(token, arrived, reserveIn, reserveOut, minSynorOut), 1);
+        uint256 amountOut = _amountOut(arrived, reserveIn, reserveOut);
+        if (amountOut < minOut) revert FeeSplitter_InsufficientOutput(amountOut, minOut);
+
+        uint256 synorBefore = _synor.balanceOf(address(this));
+        // The balance difference across the swap is the point: it is what the pair really paid. No call
+        // can re-enter during it (every mutating function is nonReentrant), so nothing else moves SYNOR
+        // out of this contract meanwhile, and SYNOR sent in meanwhile would only be burned.
+        // slither-disable-next-line reentrancy-balance
+        pair.swap(tokenIsToken0 ? 0 : amountOut, tokenIsToken0 ? amountOut : 0, address(this), "");
+        // Burn, and book, exactly what arrived, and only if it reaches the bound.
+        synorReceived = _synor.balanceOf(address(this)) - synorBefore;
+        if (synorReceived < minOut) revert FeeSplitter_InsufficientOutput(synorReceived, minOut);
+    }
+
+    /// @dev What the pair pays for `amountIn` (Uniswap V2's constant product with its 0.3% fee, as
+    /// UniswapV2Library.getAmountOut); checked arithmetic, with uint112 reserves.
+    function _amountOut(uint256 amountIn, uint256 reserveIn, uint256 reserveOut) private pure returns (uint256) {
+        return amountIn * 997 * reserveOut / (reserveIn * 1000 + amountIn * 997);
     }
 
     /// @dev The highest of the keeper's minimum, the pool's pre-trade price less the slippage bound, and

@@ -233,6 +233,7 @@ def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain, project, ac
     splitter = project.FeeSplitter.at(contracts["splitter"])
     assert splitter.buyBackPair(contracts["payment_token"]) == contracts["pool_v2_usdc"]  # one set of pools
     assert splitter.priceSource() == contracts["oracle"]  # buy-backs bounded by the TWAP
+    assert splitter.uniswapV2Factory() == contracts["uniswap_v2_factory"]  # only its pairs buy back
     oracle = project.TwapOracle.at(contracts["oracle"])
     assert oracle.sourceCount() == 4
     assert splitter.operatorWeight(accounts[4]) == 2 and splitter.operatorWeight(accounts[5]) == 1

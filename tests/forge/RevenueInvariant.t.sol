@@ -5,6 +5,7 @@ import {TestBase} from "./utils/Vm.sol";
 import {FeeSplitter} from "../../contracts/revenue/FeeSplitter.sol";
 import {SynorStaking} from "../../contracts/revenue/SynorStaking.sol";
 import {IFeeSplitter} from "../../contracts/interfaces/IFeeSplitter.sol";
+import {IUniswapV2Factory} from "../../contracts/interfaces/external/IUniswapV2Factory.sol";
 import {ISynorToken} from "../../contracts/interfaces/ISynorToken.sol";
 import {SynorToken} from "../../contracts/token/SynorToken.sol";
 import {TestStablecoin} from "../../contracts/test/TestStablecoin.sol";
@@ -35,17 +36,6 @@ abstract contract RevenueDeployment is TestBase {
         synor = new SynorToken(address(this), 1e9 * SYNOR);
         usdc = new TestStablecoin("Test USD Coin", "USDC", 6);
         staking = new SynorStaking(IERC20(address(synor)), 7 days, 0, admin);
-        splitter = new FeeSplitter(
-            ISynorToken(address(synor)),
-            TREASURY,
-            COMMUNITY,
-            address(staking),
-            IFeeSplitter.ServiceShares(7000, 2000, 1000),
-            IFeeSplitter.TransactionShares(1000, 6000, 2000, 1000),
-            100,
-            0,
-            admin
-        );
         // The authors' build (solc 0.5.16): its hex "bytecode" field has no 0x prefix.
         string memory artifact = vm.readFile("node_modules/@uniswap/v2-core/build/UniswapV2Factory.json");
         bytes memory factoryCode = vm.parseBytes(string.concat("0x", vm.parseJsonString(artifact, ".bytecode")));
@@ -55,6 +45,18 @@ abstract contract RevenueDeployment is TestBase {
             factory := create(0, add(init, 0x20), mload(init))
         }
         require(factory != address(0), "uniswap factory");
+        splitter = new FeeSplitter(
+            ISynorToken(address(synor)),
+            TREASURY,
+            COMMUNITY,
+            address(staking),
+            IUniswapV2Factory(factory),
+            IFeeSplitter.ServiceShares(7000, 2000, 1000),
+            IFeeSplitter.TransactionShares(1000, 6000, 2000, 1000),
+            100,
+            0,
+            admin
+        );
         pair = IUniswapV2FactoryLike(factory).createPair(address(usdc), address(synor));
         usdc.mint(pair, 1_000_000 * USDC);
         synor.transfer(pair, 10_000_000 * SYNOR);

@@ -142,15 +142,17 @@ def buyback_min_out(
     max_slippage_bps: int,
     fair_out: int | None = None,
 ) -> int:
-    """The bound ``FeeSplitter.buyBack`` enforces: the highest of the keeper's minimum, the pool's
-    pre-trade price less the slippage bound, and the price source's fair output less the bound."""
+    """The bound ``FeeSplitter.buyBack`` enforces on the SYNOR it receives: the highest of the keeper's
+    minimum, the pool's pre-trade price less the slippage bound, the price source's fair output less the
+    bound, and one base unit. ``amount_in`` is what the pair received (less than was sent for a
+    fee-on-transfer token)."""
     if not 0 <= max_slippage_bps <= BPS:
         raise ValueError("max_slippage_bps must be between 0 and 10_000")
     keep = BPS - max_slippage_bps
     bound = max(keeper_min, amount_in * reserve_out // reserve_in * keep // BPS)
     if fair_out is not None:
         bound = max(bound, fair_out * keep // BPS)
-    return bound
+    return max(bound, 1)
 
 
 def max_buyback_in(reserve_in: int, max_slippage_bps: int) -> int:

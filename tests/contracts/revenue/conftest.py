@@ -106,21 +106,27 @@ def pair(uniswap_factory, deployer, usdc, synor):
 def deploy_splitter(
     project, deployer, synor_token, treasury_account, community_account, staking_contract, **overrides
 ):
+    """A FeeSplitter with the seed's schedules; ``uniswap`` (its Uniswap V2 factory) defaults to a new one
+    from the npm build, with no pairs."""
     args = {
         "synor": synor_token,
         "treasury": treasury_account,
         "community": community_account,
         "staking": staking_contract,
+        "uniswap": None,
         "service": SERVICE_SHARES,
         "tx": TX_SHARES,
         "slippage": MAX_SLIPPAGE_BPS,
     }
     args.update(overrides)
+    if args["uniswap"] is None:
+        args["uniswap"] = container("UniswapV2Factory").deploy(deployer, sender=deployer)
     return project.FeeSplitter.deploy(
         args["synor"],
         args["treasury"],
         args["community"],
         args["staking"],
+        args["uniswap"],
         args["service"],
         args["tx"],
         args["slippage"],
@@ -131,8 +137,10 @@ def deploy_splitter(
 
 
 @pytest.fixture(scope="session")
-def splitter(project, deployer, synor, usdc, treasury, community, staking, pair, keeper):
-    contract = deploy_splitter(project, deployer, synor, treasury, community, staking)
+def splitter(project, deployer, synor, usdc, treasury, community, staking, uniswap_factory, pair, keeper):
+    contract = deploy_splitter(
+        project, deployer, synor, treasury, community, staking, uniswap=uniswap_factory
+    )
     contract.acceptToken(usdc, pair, sender=deployer)
     contract.grantRole(contract.WEIGHT_MANAGER_ROLE(), deployer, sender=deployer)
     contract.grantRole(contract.KEEPER_ROLE(), keeper, sender=deployer)

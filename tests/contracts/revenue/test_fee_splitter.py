@@ -49,7 +49,7 @@ def assert_books_balance(splitter, token):
 
 
 def test_constructor_records_schedules_recipients_and_roles(
-    splitter, synor, usdc, treasury, community, staking, pair, deployer, keeper
+    splitter, synor, usdc, treasury, community, staking, uniswap_factory, pair, deployer, keeper
 ):
     assert splitter.serviceShares() == SERVICE_SHARES
     assert splitter.transactionShares() == TX_SHARES
@@ -57,6 +57,7 @@ def test_constructor_records_schedules_recipients_and_roles(
     assert splitter.treasury() == treasury.address
     assert splitter.communityPool() == community.address
     assert splitter.staking() == staking.address
+    assert splitter.uniswapV2Factory() == uniswap_factory.address
     assert splitter.acceptedTokens() == [synor.address, usdc.address]
     assert splitter.isAccepted(synor) and splitter.isAccepted(usdc)
     assert splitter.buyBackPair(usdc) == pair.address
@@ -82,7 +83,7 @@ def test_constructor_emits_synor_accepted_and_slippage(
     assert receipt.events.filter(contract.MaxSlippageSet) == [contract.MaxSlippageSet(bps=MAX_SLIPPAGE_BPS)]
 
 
-@pytest.mark.parametrize("bad", ["synor", "treasury", "community", "staking"])
+@pytest.mark.parametrize("bad", ["synor", "treasury", "community", "staking", "uniswap"])
 def test_constructor_rejects_zero_addresses(project, deployer, synor, treasury, community, staking, bad):
     with ape.reverts(project.FeeSplitter.FeeSplitter_ZeroAddress):
         deploy_splitter(project, deployer, synor, treasury, community, staking, **{bad: ZERO})
@@ -582,7 +583,7 @@ def test_accept_token_and_its_guards(project, splitter, usdc, synor, pair, deplo
         splitter.acceptToken(ZERO, ZERO, sender=deployer)
     with ape.reverts(splitter.FeeSplitter_TokenAlreadyAccepted, token=usdc.address):
         splitter.acceptToken(usdc, pair, sender=deployer)
-    with ape.reverts(splitter.FeeSplitter_BadPair, token=other.address, pair=pair.address):
+    with ape.reverts(splitter.FeeSplitter_PairNotFromFactory, token=other.address, pair=pair.address):
         splitter.acceptToken(other, pair, sender=deployer)  # a USDC/SYNOR pair for another token
     receipt = splitter.acceptToken(other, ZERO, sender=deployer)
     assert receipt.events.filter(splitter.TokenAccepted) == [

@@ -42,7 +42,7 @@ def us(seconds):
 
 
 def totals(events):
-    result = {}
+    result: dict[tuple[str, str], int] = {}
     for e in events:
         result[(e.subject, e.resource)] = result.get((e.subject, e.resource), 0) + e.quantity
     return result
@@ -140,6 +140,7 @@ def test_integration_is_exact_and_splits_sum_exactly(samples, flushes, horizon):
     periods = Periods(genesis=GENESIS, length=PERIOD)
     for e in events:  # every event lies in one window, and so in one period
         window_end = e.dimensions["window_end"]
+        assert isinstance(window_end, int)
         assert window_end - e.time == WINDOW
         assert periods.period_of(e.time) == periods.period_of(window_end - 1)
         assert e.quantity > 0

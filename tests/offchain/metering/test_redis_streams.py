@@ -332,7 +332,8 @@ def test_an_aggregator_rides_out_a_redis_restart_and_the_append_only_file_keeps_
     worker = aggregator(redis.Redis(port=port), store, "a")
     publish(client, [event(f"e{n}", account=ACCOUNTS[n % 8]) for n in range(50)])
     stop_redis(client)  # Redis goes down after taking the events
-    delays, messages = [], []
+    delays: list[float] = []
+    messages: list[str] = []
 
     def sleep(seconds):
         delays.append(seconds)
@@ -352,7 +353,8 @@ def test_an_aggregator_rides_out_a_dropped_database_connection(redis_client, pos
     publish(redis_client, [event(f"e{n}") for n in range(20)])
     with psycopg.connect(postgres_url, autocommit=True) as admin:  # the server drops the connection
         admin.execute("SELECT pg_terminate_backend(%s)", (store._conn.info.backend_pid,))
-    delays, messages = [], []
+    delays: list[float] = []
+    messages: list[str] = []
     worker = aggregator(redis_client, store, "a")
     check = PostgresStore(postgres_url)
     worker.run(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
@@ -16,8 +14,6 @@ from web3.types import TxReceipt
 
 from synor.chain import Chain, ChainError
 from synor.permit import PermitDomain, sign_permit
-
-LOG_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -121,7 +117,7 @@ class FactoryClient:
         """Every application this factory created (optionally of one first owner), oldest first."""
         records = []
         argument_filters = {"owner": _checksum(owner)} if owner else None
-        for log in self._logs(self.factory.events.ApplicationCreated, argument_filters):
+        for log in self.chain.scan_logs(self.factory.events.ApplicationCreated, argument_filters):
             records.append(
                 AppRecord(
                     app=log["args"]["app"],
@@ -136,23 +132,8 @@ class FactoryClient:
         """``(app, until, block)`` of every FinancialRunway event in the block range, in chain order."""
         return [
             (log["args"]["app"], int(log["args"]["until"]), log["blockNumber"])
-            for log in self._logs(self.factory.events.FinancialRunway, None, from_block, to_block)
+            for log in self.chain.scan_logs(self.factory.events.FinancialRunway, None, from_block, to_block)
         ]
-
-    def _logs(
-        self,
-        event: Any,
-        argument_filters: dict[str, Any] | None,
-        start: int | None = None,
-        end: int | None = None,
-    ) -> Iterator[Any]:
-        first = self.chain.deployment.start_block if start is None else start
-        last = self.chain.w3.eth.block_number if end is None else end
-        for chunk_start in range(first, last + 1, LOG_CHUNK):
-            chunk_end = min(chunk_start + LOG_CHUNK - 1, last)
-            yield from event.get_logs(
-                from_block=chunk_start, to_block=chunk_end, argument_filters=argument_filters
-            )
 
     # ------------------------------------------------------------------ writes
 
@@ -172,7 +153,8 @@ class FactoryClient:
             self._ensure_allowance(signer, cost)
         salt = salt if salt is not None else secrets.token_bytes(32)
         call = self.factory.functions.newApplication(_checksum(owner), template_hash, prefund_seconds, salt)
-        receipt = self.chain.send(signer, call, "creating the application")
+        what = "creating the application" + (f", paying {_units(cost, self.token)}" if cost else "")
+        receipt = self.chain.send(signer, call, what)
         created = self.factory.events.ApplicationCreated().process_receipt(receipt, errors=DISCARD)
         app = created[0]["args"]["app"]
         return Purchase(
@@ -192,12 +174,14 @@ class FactoryClient:
         allowance = self.token_contract.functions.allowance(signer.address, self.factory.address).call()
         if allowance < cost and self._supports_permit():
             deadline = self.chain.now() + 3600
-            v, r, s = self._sign_permit(signer, cost, deadline)
+            # The contract calls permit(payer, factory, maxCost, …): sign exactly that value, or the
+            # signature does not verify and the payment fails for want of an allowance.
+            v, r, s = self._sign_permit(signer, limit, deadline)
             call = self.factory.functions.extendRunwayWithPermit(address, seconds, limit, deadline, v, r, s)
         else:
             self._ensure_allowance(signer, cost)
             call = self.factory.functions.extendRunway(address, seconds, limit)
-        receipt = self.chain.send(signer, call, "extending the runway")
+        receipt = self.chain.send(signer, call, f"extending the runway, paying {_units(cost, self.token)}")
         paid = self.factory.events.RunwayPaid().process_receipt(receipt, errors=DISCARD)[0]["args"]
         return Purchase(
             address,
@@ -223,7 +207,9 @@ class FactoryClient:
         allowance = self.token_contract.functions.allowance(signer.address, self.factory.address).call()
         if allowance < cost:
             call = self.token_contract.functions.approve(self.factory.address, cost)
-            self.chain.send(signer, call, f"approving {_units(cost, self.token)} for the factory")
+            self.chain.send(
+                signer, call, f"approving {_units(cost, self.token)} for the factory", final=False
+            )
 
     def _supports_permit(self) -> bool:
         try:

@@ -43,12 +43,28 @@ def describe_revert(data: bytes) -> str:
     if decoded is None:
         return f"reverted with data 0x{bytes(data).hex()}" if data else "reverted without a reason"
     name, arguments = decoded
-    rendered = ", ".join(f"{key}={_render(value)}" for key, value in arguments.items())
+    rendered = ", ".join(f"{key}={_render(key, value)}" for key, value in arguments.items())
     return f"{name}({rendered})"
 
 
-def _render(value: Any) -> str:
+ROLE_NAMES = ("DEFAULT_ADMIN_ROLE", "KEEPER_ROLE", "WEIGHT_MANAGER_ROLE", "PROPOSER_ROLE", "EXECUTOR_ROLE")
+"""AccessControl roles named in errors (``neededRole=KEEPER_ROLE`` rather than its hash)."""
+
+
+def _role_name(value: bytes) -> str | None:
+    from eth_utils.crypto import keccak
+
+    for name in ROLE_NAMES:
+        digest = b"\x00" * 32 if name == "DEFAULT_ADMIN_ROLE" else keccak(text=name)
+        if value == digest:
+            return name
+    return None
+
+
+def _render(key: str, value: Any) -> str:
     if isinstance(value, bytes):
+        if key.lower().endswith("role") and len(value) == 32:
+            return _role_name(value) or "0x" + value.hex()
         return "0x" + value.hex()
     return str(value)
 

@@ -47,8 +47,8 @@ def parse_duration(text: str) -> int:
     return seconds
 
 
-def parse_amount(text: str, decimals: int) -> int:
-    """Base units in a decimal amount such as ``19.99`` for a token with ``decimals`` decimals."""
+def parse_decimal(text: str) -> Decimal:
+    """The exact, finite, non-negative decimal in ``text`` (``19.99``, ``1_000``, ``1,000.5``)."""
     cleaned = text.strip().replace("_", "").replace(",", "")
     if len(cleaned) > _MAX_AMOUNT_CHARS:
         raise InputError(f"invalid amount {text[:20]!r}…: longer than {_MAX_AMOUNT_CHARS} characters")
@@ -61,6 +61,15 @@ def parse_amount(text: str, decimals: int) -> int:
             raise InputError(f"invalid amount {text!r}: write a plain decimal number such as 19.99") from None
         if not value.is_finite() or value < 0:
             raise InputError(f"invalid amount {text!r}: it must be a finite number of at least 0")
+        return value if value != 0 else Decimal(0)  # 0e999999 is 0
+
+
+def parse_amount(text: str, decimals: int) -> int:
+    """Base units in a decimal amount such as ``19.99`` for a token with ``decimals`` decimals."""
+    value = parse_decimal(text)
+    with localcontext(_EXACT):
+        if value.adjusted() > 80:  # > 10^80 whole tokens: beyond uint256 whatever the decimals
+            raise InputError(f"amount {text!r} is too large: more base units than a contract can hold")
         scaled = value.scaleb(decimals)
         if scaled != scaled.to_integral_value():
             raise InputError(f"amount {text!r} has more than {decimals} decimals, the token's precision")

@@ -16,8 +16,8 @@ from synor.cli.context import Context
 from synor.errors import SynorError
 from synor.units import (
     parse_address,
-    parse_amount,
     parse_bytes32,
+    parse_decimal,
     parse_duration,
     parse_interval,
     parse_rpc_url,
@@ -26,8 +26,8 @@ from synor.units import (
 F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_TOKEN_DECIMALS = 77
-"""No ERC-20 can have more decimals than uint256 has digits: the syntax of an amount is checked at
-this precision, and again at the token's own once it is known."""
+"""uint256 has 78 digits: an amount of 10^78 whole tokens or more cannot be held whatever the token's
+decimals. The exact check against the token's decimals runs once they are known."""
 
 
 class _Type(click.ParamType):
@@ -70,8 +70,10 @@ class Amount(_Type):
         self.positive = positive
 
     def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        units = parse_amount(text, MAX_TOKEN_DECIMALS)
-        if self.positive and units == 0:
+        value = parse_decimal(text)
+        if value.adjusted() > MAX_TOKEN_DECIMALS:
+            self.fail(f"amount {text!r} is too large: more base units than a contract can hold", param, ctx)
+        if self.positive and value == 0:
             self.fail(f"{text!r}: must be more than 0", param, ctx)
         return text
 

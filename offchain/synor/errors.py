@@ -66,6 +66,10 @@ def _render(key: str, value: Any) -> str:
         if key.lower().endswith("role") and len(value) == 32:
             return _role_name(value) or "0x" + value.hex()
         return "0x" + value.hex()
+    if isinstance(value, str) and len(value) == 42 and value.startswith("0x"):
+        from eth_utils.address import to_checksum_address
+
+        return str(to_checksum_address(value))  # eth_abi decodes addresses in lowercase
     return str(value)
 
 

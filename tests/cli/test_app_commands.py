@@ -262,9 +262,9 @@ def test_extend_past_the_last_timestamp_names_the_contracts_overflow_and_sends_n
 ):
     app = synor_json("app", "create", "--account", "dev:1")["app"]
     height = chain.blocks.height
-    code, out, err = synor("app", "extend", app, str(2**64 - 1), "--account", "dev:1")
+    code, out, err = synor("app", "extend", app, str(2**64), "--account", "dev:1")
     assert code == 2 and out == ""
-    assert "PayableDAppFactory_Overflow(seconds_=18446744073709551615)" in err
+    assert "PayableDAppFactory_Overflow(seconds_=18446744073709551616)" in err
     assert chain.blocks.height == height
 
 

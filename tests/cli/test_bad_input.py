@@ -26,7 +26,7 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("root:rpc_url", ("--rpc-url", "http://127.0.0.1:99999", "app", "cost", "1w"), "invalid RPC URL"),
     ("root:network", ("--network", "nowhere", "app", "cost", "1w"), "no deployment for network 'nowhere'"),
     ("app cost:duration", ("app", "cost", "1x"), "invalid duration"),
-    ("app cost:duration", ("app", "cost", "-1"), "invalid duration"),
+    ("app cost:duration", ("app", "cost", "1.5d"), "invalid duration"),
     ("app cost:duration", ("app", "cost", HUGE), "too long"),
     (
         "app cost:duration",
@@ -46,7 +46,7 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("app create:account", ("app", "create", "--account", "no such/alias"), "invalid account"),
     ("app extend:app_address", ("app", "extend", "nope", "1w", *SIGN), "invalid application address"),
     ("app extend:app_address", ("app", "extend", BAD_CHECKSUM, "1w", *SIGN), "EIP-55 checksum"),
-    ("app extend:duration", ("app", "extend", APP, "0", *SIGN), "at least 1 second"),
+    ("app extend:duration", ("app", "extend", APP, "0", *SIGN), "at least one second"),
     ("app extend:duration", ("app", "extend", APP, HUGE, *SIGN), "too long"),
     ("app extend:max_cost", ("app", "extend", APP, "1w", "--max-cost", "twenty", *SIGN), "invalid amount"),
     ("app extend:account", ("app", "extend", APP, "1w", "--account", "dev:x"), "invalid account"),

@@ -211,6 +211,8 @@ def test_dry_runs_of_claim_split_buyback_and_settle_send_nothing(cli, revenue_st
 
 def test_buyback_of_more_than_is_pending_is_refused_with_a_consistent_message(cli, revenue_stack, accounts):
     splitter = revenue_stack.splitter
+    revenue_stack.usdc.transfer(splitter, 100 * USDC, sender=accounts[PAYER])
+    splitter.split(revenue_stack.usdc, sender=accounts[PAYER])
     pending = splitter.pendingBurn(revenue_stack.usdc)
     code, _, err = cli("fees", "buyback", "USDC", "--amount", "1000000", "--account", f"dev:{KEEPER}")
     assert code == 2 and "is more than the pending burn share" in err

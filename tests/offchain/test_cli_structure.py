@@ -78,3 +78,10 @@ def test_help_of_a_group_and_version_exit_0():
     assert runner.invoke(main, ["--version"]).exit_code == 0
     result = runner.invoke(main, ["nosuch"])
     assert result.exit_code == 2 and "No such command" in result.stderr
+
+
+def test_a_runway_beyond_the_calendar_is_shown_not_a_traceback():
+    from synor.cli.app import _when
+
+    assert _when(0) == "1970-01-01 00:00:00 UTC"
+    assert _when(2**64 - 1) == f"timestamp {2**64 - 1}"

@@ -27,8 +27,6 @@ from synor.units import format_amount, format_duration, format_token_rate, parse
 if TYPE_CHECKING:
     from synor.runway.client import AppStatus, FactoryClient, Purchase
 
-ZERO_HASH = b"\x00" * 32
-
 
 def _client(context: Context) -> FactoryClient:
     from synor.runway.client import FactoryClient
@@ -72,7 +70,10 @@ def _status_json(status: AppStatus) -> dict[str, Any]:
 
 
 def _when(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
+    try:
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
+    except (OverflowError, ValueError, OSError):  # beyond the year 9999: still a valid runway
+        return f"timestamp {timestamp}"
 
 
 @click.group()

@@ -56,7 +56,8 @@ class Duration(_Type):
     def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> int:
         seconds = parse_duration(text)
         if seconds < self.minimum:
-            self.fail(f"must be at least {self.minimum} second(s), e.g. 1w, 3d, 12h", param, ctx)
+            least = "one second" if self.minimum == 1 else f"{self.minimum} seconds"
+            self.fail(f"must be at least {least}, e.g. 1w, 3d, 12h", param, ctx)
         return seconds
 
 

@@ -99,7 +99,10 @@ def describe_contract_error(error: BaseException) -> str | None:
         decoded = revert_bytes(error.data) if error.data else b""
         if decoded and decode_revert(decoded) is not None:
             return describe_revert(decoded)
+        if not decoded and type(error) is exceptions.ContractLogicError:
+            # An empty revert from a read is what a contract without the function gives.
+            return "it reverted without a reason: is the address a contract of the expected kind?"
         return str(error.message or error)
     if isinstance(error, exceptions.BadFunctionCallOutput):
-        return "the contract returned nothing: is the address a contract of the expected kind?"
+        return "the contract gave no answer it could give: is the address a contract of the expected kind?"
     return None

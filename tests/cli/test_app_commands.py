@@ -315,3 +315,10 @@ def test_watch_streams_one_json_object_per_line(synor, synor_json):
     assert code == 0
     events = [json.loads(line) for line in out.splitlines()]
     assert {"action": "start", "app": app} in [{k: e[k] for k in ("action", "app")} for e in events]
+
+
+def test_a_contract_of_the_wrong_kind_is_one_line_not_a_traceback(stack, synor, nothing_sent):
+    _, record = stack
+    code, out, err = synor("oracle", "price", "--oracle", record.contracts["factory"])
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("error: ") and "expected kind" in err

@@ -179,6 +179,7 @@ def _objects(text: str) -> list[dict]:
 def test_claim_with_nothing_to_claim_sends_nothing_and_exits_0(cli, chain):
     height = chain.blocks.height
     code, out, err = cli("fees", "claim", "USDC", "--account", "dev:9")
+    assert chain.blocks.height == height  # no claim() transaction for nothing
     assert code == 0, err
     assert "nothing to claim in USDC" in out and "nothing sent" in out
     result = json_of(cli, "fees", "claim", "SYNOR", "--staking", "--account", "dev:9")

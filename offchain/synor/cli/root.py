@@ -113,7 +113,8 @@ def _known(error: BaseException) -> str | None:
     that went away), or None for a bug, which keeps its traceback."""
     reason = describe_contract_error(error)
     if reason is not None:
-        return f"the contract refused: {reason}"
+        refused = type(error).__name__ != "BadFunctionCallOutput"
+        return f"the contract refused: {reason}" if refused else reason
     if "requests" in sys.modules:
         from synor.runner import network_errors
 

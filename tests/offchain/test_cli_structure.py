@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from synor.cli import main
@@ -19,11 +20,12 @@ CLI = Path(__file__).resolve().parents[2] / "offchain" / "synor" / "cli"
 HEAVY = ("web3", "ape", "eth_abi", "eth_account", "requests")
 
 
-def test_help_imports_no_chain_stack():
+@pytest.mark.parametrize("args", [["--help"], *[[name, "--help"] for name in SUBCOMMANDS]])
+def test_help_imports_no_chain_stack(args):
     script = (
         "import sys\n"
         "from synor.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
         f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -14,12 +14,14 @@ from pathlib import Path
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
+from synor.errors import SynorError
+
 # Anvil's public development mnemonic: its accounts hold test ether on local chains only.
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 DEV_ACCOUNTS = 10
 
 
-class AccountError(ValueError):
+class AccountError(SynorError, ValueError):
     """The account cannot be used; the message says what to do instead."""
 
 

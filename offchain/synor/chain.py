@@ -1,4 +1,4 @@
-"""A connection to the chain a deployment lives on, and sending transactions people can follow.
+"""A connection to the chain a deployment lives on, its contracts, its events and its transactions.
 
 All network access starts here, when a command asks for it: importing this module connects to nothing.
 """
@@ -6,10 +6,9 @@ All network access starts here, when a command asks for it: importing this modul
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import requests
 from eth_account.signers.local import LocalAccount
@@ -17,18 +16,19 @@ from rich.console import Console
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractCustomError, ContractLogicError
 from web3.types import TxReceipt
 
 from synor.artifacts import abi
 from synor.deployments import Deployment, load
-from synor.errors import describe_revert, revert_bytes
+from synor.errors import ChainError
+from synor.runner import with_backoff
+from synor.sender import Sender
+from synor.units import parse_rpc_url
 
-T = TypeVar("T")
+__all__ = ["LOG_CHUNK", "NETWORK_ERRORS", "Chain", "ChainError", "connect_web3", "with_backoff"]
 
-
-class ChainError(RuntimeError):
-    """The chain could not do what was asked; the message is one line saying why and what to do."""
+LOG_CHUNK = 10_000
+"""Blocks per eth_getLogs request: public nodes refuse larger ranges."""
 
 
 def connect_web3(url: str, timeout: float = 15.0) -> Web3:
@@ -44,32 +44,6 @@ NETWORK_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def with_backoff(
-    action: Callable[[], T],
-    describe: str,
-    log: Callable[[str], None],
-    attempts: int | None = None,
-    first_delay: float = 0.5,
-    max_delay: float = 30.0,
-    sleep: Callable[[float], None] = time.sleep,
-) -> T:
-    """Runs ``action``, retrying network failures with exponential back-off and saying so each time.
-
-    ``attempts=None`` retries for ever (keepers); a number gives up after that many tries.
-    """
-    delay, attempt = first_delay, 0
-    while True:
-        attempt += 1
-        try:
-            return action()
-        except NETWORK_ERRORS as error:
-            if attempts is not None and attempt >= attempts:
-                raise ChainError(f"{describe} failed after {attempt} attempts: {error}") from None
-            log(f"{describe}: {type(error).__name__}; retrying in {delay:.1f}s (attempt {attempt})")
-            sleep(delay)
-            delay = min(delay * 2, max_delay)
-
-
 @dataclass
 class Chain:
     """The chain and contracts of one deployment."""
@@ -77,6 +51,11 @@ class Chain:
     w3: Web3
     deployment: Deployment
     console: Console
+    sender: Sender = None  # type: ignore[assignment]  # made from the others when not given
+
+    def __post_init__(self) -> None:
+        if self.sender is None:
+            self.sender = Sender(self.w3, self.deployment.chain_id, self.console)
 
     @classmethod
     def connect(
@@ -86,20 +65,25 @@ class Chain:
         directory: Any = None,
         console: Console | None = None,
     ) -> Chain:
-        """Connects to ``network``'s chain and checks it holds the recorded deployment."""
+        """Connects to ``network``'s chain and checks it holds the recorded deployment.
+
+        The node is ``rpc_url``, else ``SYNOR_RPC_URL``, else ``ETH_RPC_URL``, else the deployment's.
+        """
         deployment = load(network) if directory is None else load(network, directory)
-        url = rpc_url or os.environ.get("SYNOR_RPC_URL") or deployment.rpc_url
+        url = parse_rpc_url(
+            rpc_url or os.environ.get("SYNOR_RPC_URL") or os.environ.get("ETH_RPC_URL") or deployment.rpc_url
+        )
         w3 = connect_web3(url)
         try:
             chain_id = w3.eth.chain_id
         except NETWORK_ERRORS:
             raise ChainError(
-                f"cannot reach the node at {url}: start it (`make node` starts anvil and deploys) or pass --rpc URL"
+                f"cannot reach the node at {url}: start it (`make node` starts anvil and deploys) or pass --rpc-url URL"
             ) from None
         if chain_id != deployment.chain_id:
             raise ChainError(
                 f"the node at {url} is chain {chain_id}, but the {network} deployment is on chain "
-                f"{deployment.chain_id}: pass the right --rpc or --network"
+                f"{deployment.chain_id}: pass the right --rpc-url or --network"
             )
         factory = deployment.address("factory")
         if not w3.eth.get_code(Web3.to_checksum_address(factory)):
@@ -107,38 +91,49 @@ class Chain:
                 f"no contract at the recorded factory {factory}: the node was reset; redeploy with "
                 "`ape run deploy` (or `make deploy`)"
             )
-        return cls(w3=w3, deployment=deployment, console=console or Console(stderr=True))
+        console = console or Console(stderr=True, soft_wrap=True)
+        return cls(w3=w3, deployment=deployment, console=console)
 
     def contract(self, name: str, address: str | None = None) -> Contract:
         """A contract handle from the shipped ABI, at ``address`` or the recorded deployment."""
         target = address or self.deployment.address(_record_key(name))
         return self.w3.eth.contract(address=Web3.to_checksum_address(target), abi=abi(name))
 
+    def is_contract(self, address: str) -> bool:
+        """Whether code lives at ``address``."""
+        return bool(self.w3.eth.get_code(Web3.to_checksum_address(address)))
+
     def now(self) -> int:
         """The latest block's timestamp: the chain's idea of now, not this machine's clock."""
         return int(self.w3.eth.get_block("latest")["timestamp"])
 
-    def send(self, signer: LocalAccount, call: ContractFunction, what: str) -> TxReceipt:
-        """Signs and sends ``call``, showing progress; a revert becomes a ChainError naming the error."""
-        try:
-            tx = call.build_transaction(
-                {
-                    "from": signer.address,
-                    "nonce": self.w3.eth.get_transaction_count(signer.address, "pending"),
-                    "chainId": self.deployment.chain_id,
-                }
+    def send(
+        self, signer: LocalAccount, call: ContractFunction, what: str, *, final: bool = True
+    ) -> TxReceipt:
+        """Sends ``call`` through the one transaction sender (``synor.sender``)."""
+        return self.sender.send(signer, call, what, final=final)
+
+    def scan_logs(
+        self,
+        event: Any,
+        argument_filters: dict[str, Any] | None = None,
+        from_block: int | None = None,
+        to_block: int | None = None,
+        chunk: int = LOG_CHUNK,
+    ) -> Iterator[Any]:
+        """Every ``event`` log in the block range, oldest first, fetched ``chunk`` blocks at a time.
+
+        The range defaults to the deployment's first block through the chain head.
+        """
+        first = self.deployment.start_block if from_block is None else from_block
+        last = self.w3.eth.block_number if to_block is None else to_block
+        if first < 0:
+            raise ChainError(f"block {first} does not exist: blocks are numbered from 0")
+        for chunk_start in range(first, last + 1, chunk):
+            chunk_end = min(chunk_start + chunk - 1, last)
+            yield from event.get_logs(
+                from_block=chunk_start, to_block=chunk_end, argument_filters=argument_filters
             )
-        except ContractCustomError as error:
-            raise ChainError(f"{what} would fail: {describe_revert(revert_bytes(error.data))}") from None
-        except ContractLogicError as error:
-            raise ChainError(f"{what} would fail: {error.message or error}") from None
-        signed = signer.sign_transaction(dict(tx))  # type: ignore[arg-type]
-        with self.console.status(f"{what}: waiting for the transaction to be mined…"):
-            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
-        if receipt["status"] != 1:
-            raise ChainError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
-        return receipt
 
 
 def _record_key(contract_name: str) -> str:

@@ -11,10 +11,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from synor.errors import SynorError
+
 DEFAULT_DIRECTORY = Path("deployments")
 
 
-class DeploymentError(RuntimeError):
+class DeploymentError(SynorError, RuntimeError):
     """The deployment record is missing or unusable; the message says how to fix it."""
 
 

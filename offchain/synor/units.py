@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 
+from synor.errors import SynorError
+
 DURATION_UNITS: dict[str, int] = {
     "s": 1,
     "m": 60,
@@ -24,7 +26,7 @@ _EXACT = Context(prec=_MAX_AMOUNT_CHARS + 40, traps=[Inexact, InvalidOperation])
 _DURATION = re.compile(r"(?:\d+[smhdw])+|\d+")
 
 
-class InputError(ValueError):
+class InputError(SynorError, ValueError):
     """Input a person typed that cannot be used; its message says what is wrong and how to fix it."""
 
 
@@ -35,11 +37,18 @@ def parse_duration(text: str) -> int:
         raise InputError(
             f"invalid duration {text!r}: use seconds or numbers with a unit s, m, h, d or w (e.g. 1w, 3d, 1w2d)"
         )
-    return sum(int(number) * DURATION_UNITS[unit or "s"] for number, unit in _DURATION_PART.findall(cleaned))
+    if len(cleaned) > 100:
+        raise InputError(f"invalid duration {text[:20]!r}…: longer than 100 characters")
+    seconds = sum(
+        int(number) * DURATION_UNITS[unit or "s"] for number, unit in _DURATION_PART.findall(cleaned)
+    )
+    if seconds > UINT256_MAX:
+        raise InputError(f"duration {text!r} is too long: more seconds than a contract can hold (2^256 - 1)")
+    return seconds
 
 
-def parse_amount(text: str, decimals: int) -> int:
-    """Base units in a decimal amount such as ``19.99`` for a token with ``decimals`` decimals."""
+def parse_decimal(text: str) -> Decimal:
+    """The exact, finite, non-negative decimal in ``text`` (``19.99``, ``1_000``, ``1,000.5``)."""
     cleaned = text.strip().replace("_", "").replace(",", "")
     if len(cleaned) > _MAX_AMOUNT_CHARS:
         raise InputError(f"invalid amount {text[:20]!r}…: longer than {_MAX_AMOUNT_CHARS} characters")
@@ -52,9 +61,20 @@ def parse_amount(text: str, decimals: int) -> int:
             raise InputError(f"invalid amount {text!r}: write a plain decimal number such as 19.99") from None
         if not value.is_finite() or value < 0:
             raise InputError(f"invalid amount {text!r}: it must be a finite number of at least 0")
+        return value if value != 0 else Decimal(0)  # 0e999999 is 0
+
+
+def parse_amount(text: str, decimals: int) -> int:
+    """Base units in a decimal amount such as ``19.99`` for a token with ``decimals`` decimals."""
+    value = parse_decimal(text)
+    with localcontext(_EXACT):
+        if value.adjusted() > 80:  # > 10^80 whole tokens: beyond uint256 whatever the decimals
+            raise InputError(f"amount {text!r} is too large: more base units than a contract can hold")
         scaled = value.scaleb(decimals)
         if scaled != scaled.to_integral_value():
             raise InputError(f"amount {text!r} has more than {decimals} decimals, the token's precision")
+        if scaled > UINT256_MAX:
+            raise InputError(f"amount {text!r} is too large: more base units than a contract can hold")
         return int(scaled)
 
 
@@ -88,3 +108,71 @@ def format_duration(seconds: int) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return " ".join(parts)
+
+
+UINT256_MAX = 2**256 - 1
+_HEX_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_HEX_32 = re.compile(r"(?:0x)?[0-9a-fA-F]{64}")
+
+
+def parse_address(text: str, what: str = "address") -> str:
+    """The EIP-55 checksummed form of ``text``; a mixed-case address must carry a valid checksum.
+
+    All-lowercase and all-uppercase addresses carry no checksum and are accepted; a mixed-case one whose
+    checksum is wrong has a typo somewhere, and paying to it could lose the money, so it is refused.
+    """
+    from eth_utils.address import to_checksum_address
+
+    cleaned = text.strip()
+    if not _HEX_ADDRESS.fullmatch(cleaned):
+        raise InputError(f"invalid {what} {text!r}: expected 0x followed by 40 hex digits")
+    checksummed = str(to_checksum_address(cleaned))
+    digits = cleaned[2:]
+    if digits != digits.lower() and digits != digits.upper() and cleaned != checksummed:
+        raise InputError(
+            f"invalid {what} {text!r}: its EIP-55 checksum (the mix of upper and lower case) is wrong; "
+            "check it for a typo"
+        )
+    return checksummed
+
+
+def parse_bytes32(text: str, what: str = "value") -> bytes:
+    """32 bytes from 64 hex digits (with or without 0x)."""
+    cleaned = text.strip()
+    if not _HEX_32.fullmatch(cleaned):
+        raise InputError(f"invalid {what} {text!r}: expected 32 bytes as 64 hex digits (0x…)")
+    return bytes.fromhex(cleaned.removeprefix("0x"))
+
+
+def parse_interval(text: str) -> float:
+    """A positive, finite number of seconds between polls (``0.5``, ``60``); no zero, NaN or infinity."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise InputError(f"invalid interval {text!r}: a number of seconds such as 2 or 0.5") from None
+    if not value.is_finite() or value <= 0:
+        raise InputError(f"invalid interval {text!r}: a finite number of seconds above 0, e.g. 0.5 or 60")
+    if value > 86_400 * 366:
+        raise InputError(f"invalid interval {text!r}: at most a year (31622400 seconds)")
+    return float(value)
+
+
+def parse_rpc_url(text: str) -> str:
+    """A node URL: ``http://`` or ``https://``, a host, and a port if any in range."""
+    from urllib.parse import urlsplit
+
+    cleaned = text.strip()
+    try:
+        parts = urlsplit(cleaned)
+        port = parts.port
+    except ValueError:
+        raise InputError(
+            f"invalid RPC URL {text!r}: expected http(s)://host[:port][/path], e.g. http://127.0.0.1:8545"
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in cleaned:
+        raise InputError(
+            f"invalid RPC URL {text!r}: expected http(s)://host[:port][/path], e.g. http://127.0.0.1:8545"
+        )
+    if port == 0:
+        raise InputError(f"invalid RPC URL {text!r}: port 0")
+    return cleaned

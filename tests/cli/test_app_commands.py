@@ -101,7 +101,7 @@ def test_list_and_watch(stack, synor, synor_json, chain):
     assert {row["app"] for row in mine} >= {active, idle}
     running = {row["app"] for row in synor_json("app", "watch", "--once")["running"]}
     assert active in running and idle not in running
-    code, out, _ = synor("app", "watch", "--polls", "1", "--interval", "0")
+    code, out, _ = synor("app", "watch", "--polls", "1", "--interval", "0.01")
     assert code == 0 and f"START {active}" in out and idle not in out
     code, out, _ = synor("app", "list")
     assert code == 0 and active in out and "inactive" in out
@@ -133,7 +133,7 @@ def nothing_sent(chain):
         (("app", "cost", "1x"), "invalid duration"),
         (("app", "extend", "0x" + "01" * 20, "0", "--account", "dev:2"), "at least one second"),
         (("app", "extend", "0x" + "01" * 20, "1w", "--account", "dev:2"), "is not an application"),
-        (("app", "extend", "nope", "1w", "--account", "dev:2"), "is not an address"),
+        (("app", "extend", "nope", "1w", "--account", "dev:2"), "invalid application address"),
         (("app", "status", "0x" + "01" * 20), "is not an application"),
         (("app", "create", "--prefund", "1w", "--account", "dev:9"), "holds 0 USDC"),
         (
@@ -146,7 +146,7 @@ def nothing_sent(chain):
         ),
         (("app", "create", "--template", "0x12", "--account", "dev:1"), "invalid template hash"),
         (("app", "create", "--account", "dev:99"), "does not exist"),
-        (("app", "create", "--owner", "bob", "--account", "dev:1"), "is not an address"),
+        (("app", "create", "--owner", "bob", "--account", "dev:1"), "invalid address"),
     ],
 )
 def test_bad_input_is_refused_with_one_line(synor, nothing_sent, args, message):
@@ -354,3 +354,88 @@ def test_import_of_a_registered_application_is_refused(chain, synor, synor_json)
     code, out, err = synor("app", "import", app, "--location", LOCATION, "--account", "dev:1")
     assert code == 2 and "already registered" in err and out == ""
     assert chain.blocks.height == height  # nothing sent
+
+
+# ------------------------------------------------------------------ defects fixed, dry runs, node URLs
+
+
+def test_extend_with_max_cost_and_no_allowance_pays_through_a_permit_for_max_cost(
+    project, accounts, stack, synor_json
+):
+    """The README's own example: the permit must be signed for maxCost, which the contract permits."""
+    _, record = stack
+    app = synor_json("app", "create", "--account", "dev:1")["app"]
+    token = project.TestStablecoin.at(record.contracts["payment_token"])
+    token.approve(record.contracts["factory"], 0, sender=accounts[1])  # no prior allowance
+    nonce = token.nonces(accounts[1])
+    extended = synor_json("app", "extend", app, "1w", "--max-cost", "20", "--account", "dev:1")
+    assert extended["cost"]["base_units"] == "19990001"
+    assert token.nonces(accounts[1]) == nonce + 1  # paid through the permit
+    assert token.allowance(accounts[1], record.contracts["factory"]) == 20_000_000 - 19_990_001
+
+
+def test_extend_past_the_last_timestamp_names_the_contracts_overflow_and_sends_nothing(
+    chain, synor, synor_json
+):
+    app = synor_json("app", "create", "--account", "dev:1")["app"]
+    height = chain.blocks.height
+    code, out, err = synor("app", "extend", app, str(2**64), "--account", "dev:1")
+    assert code == 2 and out == ""
+    assert "PayableDAppFactory_Overflow(seconds_=18446744073709551616)" in err
+    assert chain.blocks.height == height
+
+
+def test_dry_runs_print_the_plan_and_send_nothing(project, accounts, chain, stack, synor, synor_json):
+    _, record = stack
+    token = project.TestStablecoin.at(record.contracts["payment_token"])
+    token.approve(record.contracts["factory"], 0, sender=accounts[1])
+    height = chain.blocks.height
+    code, out, _ = synor("app", "create", "--prefund", "1w", "--account", "dev:1", "--dry-run")
+    assert code == 0
+    assert out.startswith("dry run: nothing sent; it would send 2 transaction(s):")
+    assert "approving 19.990001 USDC for the factory: approve(" in out
+    assert "creating the application, paying 19.990001 USDC: newApplication(" in out
+    assert "gas not estimated (it needs the transaction(s) above first" in out
+    plan = synor_json("app", "create", "--prefund", "1w", "--account", "dev:1", "--dry-run")
+    assert plan["dry_run"] is True and plan["sent"] is False
+    assert [tx["call"].split("(")[0] for tx in plan["transactions"]] == ["approve", "newApplication"]
+    assert chain.blocks.height == height
+    app = synor_json("app", "create", "--account", "dev:1")["app"]
+    height = chain.blocks.height
+    plan = synor_json("app", "extend", app, "1w", "--account", "dev:1", "--dry-run")
+    (tx,) = plan["transactions"]  # one transaction: the permit needs no approval first
+    assert tx["call"].startswith("extendRunwayWithPermit(") and tx["gas_estimate"] > 0
+    assert tx["gas_limit"] == -(-tx["gas_estimate"] * 130 // 100)
+    assert "paying 19.990001 USDC" in tx["what"] and int(tx["max_fee_wei"]) > 0
+    assert chain.blocks.height == height
+
+
+def test_rpc_url_alias_and_eth_rpc_url_as_foundry_users_expect(tmp_path, stack):
+    _, record = stack
+    save(Deployment(**{**asdict(record), "rpc_url": "http://127.0.0.1:9"}), tmp_path)
+    synor = cli_for(tmp_path)
+    code, _, err = synor("app", "cost", "1w", env={"SYNOR_RPC_URL": "", "ETH_RPC_URL": ""})
+    assert code == 2 and "cannot reach the node at http://127.0.0.1:9" in err
+    code, out, _ = synor("app", "cost", "1w", env={"SYNOR_RPC_URL": "", "ETH_RPC_URL": record.rpc_url})
+    assert code == 0 and "19.990001 USDC" in out
+    code, out, _ = synor(
+        "--rpc-url", record.rpc_url, "app", "cost", "1w", env={"ETH_RPC_URL": "", "SYNOR_RPC_URL": ""}
+    )
+    assert code == 0 and "19.990001 USDC" in out
+    code, _, err = synor("app", "cost", "1w", env={"SYNOR_RPC_URL": "", "ETH_RPC_URL": "localhost:8545"})
+    assert code == 2 and err.count("\n") == 1 and "invalid RPC URL 'localhost:8545'" in err
+
+
+def test_watch_streams_one_json_object_per_line(synor, synor_json):
+    app = synor_json("app", "create", "--prefund", "1d", "--account", "dev:1")["app"]
+    code, out, _ = synor("app", "watch", "--polls", "1", "--interval", "0.01", "--json")
+    assert code == 0
+    events = [json.loads(line) for line in out.splitlines()]
+    assert {"action": "start", "app": app} in [{k: e[k] for k in ("action", "app")} for e in events]
+
+
+def test_a_contract_of_the_wrong_kind_is_one_line_not_a_traceback(stack, synor, nothing_sent):
+    _, record = stack
+    code, out, err = synor("oracle", "price", "--oracle", record.contracts["factory"])
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("error: ") and "expected kind" in err

@@ -137,11 +137,20 @@ def test_a_keeper_without_the_keeper_role_skips_buy_backs_but_settles_the_rest(c
     usdc = revenue_stack.usdc
     splitter = revenue_stack.splitter
     usdc.transfer(splitter, 100 * USDC, sender=accounts[PAYER])
-    code, out, err = cli("keeper", "settle", "--once", "--json", "--account", f"dev:{PAYER}")
+    code, out, err = cli(
+        "keeper", "settle", "--once", "--json", "--account", f"dev:{PAYER}", env={"COLUMNS": "40"}
+    )
     assert code == 0
-    kinds = [step["step"] for step in _objects(out)]
+    events = _objects(out)
+    kinds = [event["step"] for event in events if "step" in event]
     assert "split" in kinds and "buyback" not in kinds
+    (skipped,) = [event for event in events if "skipped" in event]
+    assert skipped["skipped"] == "buyback" and "AccessControlUnauthorizedAccount" in skipped["reason"]
     assert "AccessControlUnauthorizedAccount" in err
+    # Addresses and errors are never wrapped mid-string on stderr, however narrow the terminal.
+    payer = accounts[PAYER].address
+    (line,) = [line for line in err.splitlines() if line.startswith("skipped buyback USDC")]
+    assert payer in line and "AccessControlUnauthorizedAccount" in line
     assert splitter.pendingBurn(usdc) == split_service(100 * USDC).burn
 
 
@@ -163,15 +172,52 @@ def test_buyback_command_and_refusals(cli, revenue_stack, accounts):
     assert code == 2 and "no USDC burn share" in err
 
 
-def _objects(text: str) -> list[dict[str, Any]]:
-    """The JSON objects the CLI printed one after another (each pretty-printed over several lines)."""
-    decoder = json.JSONDecoder()
-    objects, index = [], 0
-    while index < len(text):
-        while index < len(text) and text[index].isspace():
-            index += 1
-        if index >= len(text):
-            break
-        value, index = decoder.raw_decode(text, index)
-        objects.append(value)
-    return objects
+def _objects(text: str) -> list[dict]:
+    """The JSON lines a stream printed: one object per line."""
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_claim_with_nothing_to_claim_sends_nothing_and_exits_0(cli, chain):
+    height = chain.blocks.height
+    code, out, err = cli("fees", "claim", "USDC", "--account", "dev:9")
+    assert chain.blocks.height == height  # no claim() transaction for nothing
+    assert code == 0, err
+    assert "nothing to claim in USDC" in out and "nothing sent" in out
+    result = json_of(cli, "fees", "claim", "SYNOR", "--staking", "--account", "dev:9")
+    assert result["claimed"]["base_units"] == "0" and result["transaction"] is None
+    code, out, _ = cli("fees", "split", "--account", "dev:9")
+    assert code == 0 and "USDC: nothing to split, nothing sent" in out
+    assert chain.blocks.height == height
+
+
+def test_dry_runs_of_claim_split_buyback_and_settle_send_nothing(cli, revenue_stack, accounts, chain):
+    usdc = revenue_stack.usdc
+    splitter = revenue_stack.splitter
+    usdc.transfer(splitter, 200 * USDC, sender=accounts[PAYER])
+    height = chain.blocks.height
+    plan = json_of(cli, "fees", "split", "--account", f"dev:{PAYER}", "--dry-run")
+    assert [tx["call"].split("(")[0] for tx in plan["transactions"]] == ["split"]
+    code, out, _ = cli("keeper", "settle", "--account", f"dev:{KEEPER}", "--dry-run")
+    assert code == 0 and out.startswith("dry run: nothing sent") and "split(" in out
+    assert chain.blocks.height == height
+    splitter.split(usdc, sender=accounts[PAYER])
+    height = chain.blocks.height
+    plan = json_of(cli, "fees", "claim", "USDC", "--account", f"dev:{OPERATOR}", "--dry-run")
+    assert (
+        plan["transactions"][0]["call"].startswith("claim(") and plan["transactions"][0]["gas_estimate"] > 0
+    )
+    plan = json_of(cli, "fees", "buyback", "USDC", "--account", f"dev:{KEEPER}", "--dry-run")
+    assert plan["transactions"][0]["call"].startswith("buyBack(")
+    assert chain.blocks.height == height
+
+
+def test_buyback_of_more_than_is_pending_is_refused_with_a_consistent_message(cli, revenue_stack, accounts):
+    splitter = revenue_stack.splitter
+    revenue_stack.usdc.transfer(splitter, 100 * USDC, sender=accounts[PAYER])
+    splitter.split(revenue_stack.usdc, sender=accounts[PAYER])
+    pending = splitter.pendingBurn(revenue_stack.usdc)
+    code, _, err = cli("fees", "buyback", "USDC", "--amount", "1000000", "--account", f"dev:{KEEPER}")
+    assert code == 2 and "is more than the pending burn share" in err
+    code, _, err = cli("fees", "buyback", "USDC", "--amount", "0", "--account", f"dev:{KEEPER}")
+    assert code == 2 and "must be more than 0" in err
+    assert splitter.pendingBurn(revenue_stack.usdc) == pending

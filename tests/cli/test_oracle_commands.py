@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from devstack.deploy import StackOptions, deploy_stack
@@ -73,3 +75,29 @@ def test_stale_price_is_reported_by_name(run, chain):
     assert payload["error"].startswith("TwapOracle_StalePrice(")
     code, out, _ = run("oracle", "price")
     assert code == 0 and "no usable price" in out and "TwapOracle_StalePrice" in out
+
+
+def test_keeper_oracle_dry_run_prints_the_update_and_sends_nothing(run, chain):
+    state = json_of(run, "oracle", "price")
+    chain.mine(timestamp=state["updated_at"] + state["window"])
+    height = chain.blocks.height
+    plan = json_of(run, "keeper", "oracle", "--account", "dev:0", "--dry-run")
+    (tx,) = plan["transactions"]
+    assert tx["call"] == "update()" and tx["gas_limit"] == -(-tx["gas_estimate"] * 130 // 100)
+    assert chain.blocks.height == height
+
+
+def test_keeper_oracle_sends_update_with_gas_headroom(run, chain):
+    state = json_of(run, "oracle", "price")
+    chain.mine(timestamp=state["updated_at"] + state["window"])
+    ran = json_of(run, "keeper", "oracle", "--once", "--account", "dev:0")
+    assert ran["action"] == "update"
+    w3 = chain.provider.web3
+    sent = w3.eth.get_transaction(ran["transaction"])
+    used = w3.eth.get_transaction_receipt(ran["transaction"])["gasUsed"]
+    assert sent["gas"] * 100 >= used * 125  # estimate plus headroom, not the bare estimate
+
+
+def test_keeper_oracle_streams_one_json_object_per_line(run, chain):
+    code, out, _ = run("keeper", "oracle", "--once", "--account", "dev:0", "--json")
+    assert code == 0 and len(out.splitlines()) == 1 and json.loads(out)["action"] in ("skip", "update")

@@ -60,3 +60,26 @@ def test_backoff_does_not_swallow_other_errors():
 
     with pytest.raises(KeyError):
         with_backoff(broken, "reading", lambda _: None, sleep=lambda _: None)
+
+
+def test_access_control_roles_are_named():
+    from eth_utils import keccak
+
+    data = function_signature_to_4byte_selector("AccessControlUnauthorizedAccount(address,bytes32)") + encode(
+        ["address", "bytes32"], ["0x" + "ab" * 20, keccak(text="KEEPER_ROLE")]
+    )
+    assert (
+        describe_revert(data)
+        == "AccessControlUnauthorizedAccount(account=0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB, neededRole=KEEPER_ROLE)"
+    )
+
+
+def test_every_user_facing_error_derives_from_the_one_root():
+    from synor.accounts import AccountError
+    from synor.deployments import DeploymentError
+    from synor.errors import SynorError
+    from synor.units import InputError
+
+    assert all(
+        issubclass(error, SynorError) for error in (ChainError, AccountError, DeploymentError, InputError)
+    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from synor.chain import ChainError
-from synor.cli.keeper import _round
-from synor.cli.root import Context
+from synor.cli.context import Context
+from synor.cli.keeper import RoundResult, _round, _summarise
 from synor.revenue.client import RevenueToken, Sent
 from synor.revenue.settle import Policy, Step, StepKind, TokenState
 
@@ -42,32 +43,55 @@ class FlakyClient:
         return Sent(step.amount, "0x" + "ab" * 32)
 
 
-def _context(tmp_path) -> Context:
-    return Context(network="local", rpc_url=None, deployments=tmp_path)
+def _context(tmp_path, as_json: bool = False, logged: list[str] | None = None) -> Context:
+    context = Context(network="local", rpc_url=None, deployments=tmp_path, json=as_json)
+    if logged is not None:
+        context.log = logged.append  # type: ignore[method-assign]
+    return context
 
 
 def test_a_round_survives_an_outage_and_settles_in_order(tmp_path, capsys):
     client = FlakyClient()
     logged: list[str] = []
-    sent = _round(_context(tmp_path), client, None, Policy(), 10, logged.append, as_json=True)  # type: ignore[arg-type]
-    assert sent == 2
+    result = _round(_context(tmp_path, True, logged), client, None, Policy(), 10)  # type: ignore[arg-type]
+    assert result.sent == 2 and result.skipped == []
     assert [s.kind for s in client.sent] == [StepKind.SPLIT, StepKind.RELEASE]
     assert any("ConnectionError" in line and "retrying" in line for line in logged)
-    assert '"step": "split"' in capsys.readouterr().out
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["step"] for line in lines] == ["split", "release"]  # one JSON object per line
     # Idempotent: a second round (a restart) finds nothing to do and sends nothing.
-    assert _round(_context(tmp_path), client, None, Policy(), 10, logged.append, as_json=True) == 0  # type: ignore[arg-type]
+    assert _round(_context(tmp_path, True, logged), client, None, Policy(), 10).sent == 0  # type: ignore[arg-type]
     assert len(client.sent) == 2
 
 
-def test_a_refused_step_is_skipped_for_the_round_not_retried_for_ever(tmp_path):
+def test_a_refused_step_is_skipped_for_the_round_and_reported_not_retried_for_ever(tmp_path, capsys):
     client = FlakyClient(refuse=StepKind.SPLIT)
     logged: list[str] = []
-    assert _round(_context(tmp_path), client, None, Policy(), 10, logged.append, as_json=False) == 0  # type: ignore[arg-type]
-    assert any("AccessControlUnauthorizedAccount" in line for line in logged)
+    context = _context(tmp_path, False, logged)
+    result = _round(context, client, None, Policy(), 10)  # type: ignore[arg-type]
+    assert result.sent == 0 and [step.kind for step, _ in result.skipped] == [StepKind.SPLIT]
+    assert any("skipped split USDC" in line and "AccessControlUnauthorizedAccount" in line for line in logged)
     assert client.sent == []
+    _summarise(context, client, result)  # type: ignore[arg-type]
+    out = capsys.readouterr().out
+    assert "nothing to settle" not in out
+    assert "skipped 1 this signer could not send: split USDC" in out
+
+
+def test_a_refused_step_is_a_json_line_under_json(tmp_path, capsys):
+    client = FlakyClient(refuse=StepKind.SPLIT)
+    _round(_context(tmp_path, True, []), client, None, Policy(), 10)  # type: ignore[arg-type]
+    (line,) = capsys.readouterr().out.splitlines()
+    event = json.loads(line)
+    assert event["skipped"] == "split" and "AccessControlUnauthorizedAccount" in event["reason"]
+
+
+def test_nothing_pending_says_nothing_to_settle(tmp_path, capsys):
+    _summarise(_context(tmp_path), FlakyClient(), RoundResult())  # type: ignore[arg-type]
+    assert capsys.readouterr().out.strip() == "nothing to settle"
 
 
 def test_max_steps_bounds_a_round(tmp_path):
     client = FlakyClient()
-    assert _round(_context(tmp_path), client, None, Policy(), 1, print, as_json=False) == 1  # type: ignore[arg-type]
+    assert _round(_context(tmp_path, False, []), client, None, Policy(), 1).sent == 1  # type: ignore[arg-type]
     assert [s.kind for s in client.sent] == [StepKind.SPLIT]

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from synor.chain import ChainError
-from synor.cli.oracle import _update_with_retries
+from synor.cli.keeper import _update_with_retries
 
 
 class FlakyOracle:

@@ -2,53 +2,36 @@
 
 from __future__ import annotations
 
-import functools
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
-from synor import accounts
-from synor.chain import ChainError, with_backoff
-from synor.cli.root import Context, SynorGroup
-from synor.runway.client import AppStatus, FactoryClient, Purchase
+from synor.cli.context import Context, pass_context
+from synor.cli.options import (
+    Address,
+    Amount,
+    Bytes32,
+    Duration,
+    account_option,
+    dry_run_option,
+    interval_option,
+    json_option,
+    once_option,
+)
+from synor.runner import Outcome, Runner
 from synor.runway.schedule import Action, RunwaySchedule
-from synor.units import (
-    InputError,
-    format_amount,
-    format_duration,
-    format_token_rate,
-    parse_amount,
-    parse_duration,
-)
+from synor.units import format_amount, format_duration, format_token_rate, parse_amount
 
-pass_context = click.make_pass_decorator(Context)
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-account_option = click.option(
-    "--account",
-    help="Signer: dev:N (anvil's account N), an ape account alias, or omit to use SYNOR_PRIVATE_KEY.",
-)
-
-
-def _duration(_: click.Context, __: click.Parameter, value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return parse_duration(value)
-    except InputError as error:
-        raise click.BadParameter(str(error)) from None
-
-
-def _positive_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    seconds = _duration(ctx, param, value)
-    if seconds == 0:
-        raise click.BadParameter("must be at least one second, e.g. 1w, 3d, 12h")
-    return seconds
+if TYPE_CHECKING:
+    from synor.runway.client import AppStatus, FactoryClient, Purchase
 
 
 def _client(context: Context) -> FactoryClient:
+    from synor.runway.client import FactoryClient
+
     return FactoryClient(context.chain)
 
 
@@ -63,20 +46,6 @@ def _money(amount: int, client: FactoryClient) -> dict[str, Any]:
 
 def _max_cost(text: str | None, client: FactoryClient) -> int | None:
     return None if text is None else parse_amount(text, client.token.decimals)
-
-
-def _signer(name: str | None) -> Any:
-    return accounts.resolve(name, prompt=lambda question: click.prompt(question, hide_input=True))
-
-
-def _template(text: str) -> bytes:
-    cleaned = text.removeprefix("0x")
-    if len(cleaned) != 64:
-        raise InputError(f"invalid template hash {text!r}: expected 32 bytes as 64 hex digits")
-    try:
-        return bytes.fromhex(cleaned)
-    except ValueError:
-        raise InputError(f"invalid template hash {text!r}: expected 64 hex digits") from None
 
 
 def _purchase_json(purchase: Purchase, client: FactoryClient) -> dict[str, Any]:
@@ -103,16 +72,19 @@ def _status_json(status: AppStatus) -> dict[str, Any]:
 
 
 def _when(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
+    try:
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
+    except (OverflowError, ValueError, OSError):  # beyond the year 9999: still a valid runway
+        return f"timestamp {timestamp}"
 
 
-@click.group(cls=SynorGroup)
+@click.group()
 def app() -> None:
     """Application runway on the PayableDAppFactory."""
 
 
 @app.command()
-@click.argument("duration", callback=_duration)
+@click.argument("duration", type=Duration())
 @json_option
 @pass_context
 def cost(context: Context, duration: int, as_json: bool) -> None:
@@ -137,47 +109,52 @@ def cost(context: Context, duration: int, as_json: bool) -> None:
 
 
 @app.command()
-@click.option("--owner", help="Owner of the new application (default: the signer).")
+@click.option("--owner", type=Address(), help="Owner of the new application (default: the signer).")
 @click.option(
     "--template",
     "template_hash",
+    type=Bytes32("template hash"),
     default="0x" + "00" * 32,
     show_default=True,
     help="Machine template hash (32 bytes hex).",
 )
 @click.option(
     "--prefund",
+    type=Duration(),
     default="0",
-    callback=_duration,
     show_default=True,
     help="Runway to prepay (0 registers without running a node).",
 )
-@click.option("--max-cost", help="Refuse to pay more than this many tokens (e.g. 20).")
-@click.option("--salt", help="CREATE2 salt (32 bytes hex) for a predictable address; random if omitted.")
+@click.option("--max-cost", type=Amount(), help="Refuse to pay more than this many tokens (e.g. 20).")
+@click.option(
+    "--salt",
+    type=Bytes32("salt"),
+    help="CREATE2 salt (32 bytes hex) for a predictable address; random if omitted.",
+)
 @click.option(
     "--location", help="Where the machine snapshot is stored (URL, IPFS CID); node controllers read it."
 )
 @account_option
+@dry_run_option
 @json_option
 @pass_context
 def create(
     context: Context,
     owner: str | None,
-    template_hash: str,
+    template_hash: bytes,
     prefund: int,
     max_cost: str | None,
-    salt: str | None,
+    salt: bytes | None,
     location: str | None,
     account: str | None,
+    dry_run: bool,
     as_json: bool,
 ) -> None:
     """Create an application, optionally with prepaid runway and its machine location."""
-    template = _template(template_hash)
-    salt_bytes = _template(salt) if salt else None
-    signer = _signer(account)
+    signer = context.signer(account)
     client = _client(context)
     purchase = client.create(
-        signer, owner or signer.address, template, prefund, _max_cost(max_cost, client), salt_bytes, location
+        signer, owner or signer.address, template_hash, prefund, _max_cost(max_cost, client), salt, location
     )
     if as_json:
         context.emit_json({**_purchase_json(purchase, client), "location": location or ""})
@@ -195,10 +172,11 @@ def create(
 
 
 @app.command()
-@click.argument("app_address", metavar="APP")
-@click.argument("duration", callback=_positive_duration)
-@click.option("--max-cost", help="Refuse to pay more than this many tokens.")
+@click.argument("app_address", metavar="APP", type=Address(what="application address"))
+@click.argument("duration", type=Duration(minimum=1))
+@click.option("--max-cost", type=Amount(), help="Refuse to pay more than this many tokens.")
 @account_option
+@dry_run_option
 @json_option
 @pass_context
 def extend(
@@ -207,10 +185,11 @@ def extend(
     duration: int,
     max_cost: str | None,
     account: str | None,
+    dry_run: bool,
     as_json: bool,
 ) -> None:
     """Buy DURATION more runway for APP (anyone may pay for any application)."""
-    signer = _signer(account)
+    signer = context.signer(account)
     client = _client(context)
     purchase = client.extend(signer, app_address, duration, _max_cost(max_cost, client))
     if as_json:
@@ -224,17 +203,18 @@ def extend(
 
 
 @app.command(name="import")
-@click.argument("app_address", metavar="APP")
+@click.argument("app_address", metavar="APP", type=Address(what="application address"))
 @click.option("--location", required=True, help="Where the machine snapshot is stored (URL, IPFS CID).")
 @click.option(
     "--prefund",
+    type=Duration(),
     default="0",
-    callback=_duration,
     show_default=True,
     help="Runway to prepay (0 registers without running a node).",
 )
-@click.option("--max-cost", help="Refuse to pay more than this many tokens.")
+@click.option("--max-cost", type=Amount(), help="Refuse to pay more than this many tokens.")
 @account_option
+@dry_run_option
 @json_option
 @pass_context
 def import_app(
@@ -244,10 +224,11 @@ def import_app(
     prefund: int,
     max_cost: str | None,
     account: str | None,
+    dry_run: bool,
     as_json: bool,
 ) -> None:
     """Register APP, deployed elsewhere, with its machine location (its owner signs)."""
-    signer = _signer(account)
+    signer = context.signer(account)
     client = _client(context)
     purchase = client.import_application(signer, app_address, location, prefund, _max_cost(max_cost, client))
     if as_json:
@@ -266,7 +247,7 @@ def import_app(
 
 
 @app.command()
-@click.argument("app_address", metavar="APP")
+@click.argument("app_address", metavar="APP", type=Address(what="application address"))
 @json_option
 @pass_context
 def status(context: Context, app_address: str, as_json: bool) -> None:
@@ -290,7 +271,7 @@ def status(context: Context, app_address: str, as_json: bool) -> None:
 
 
 @app.command(name="list")
-@click.option("--owner", help="Only applications created for this owner.")
+@click.option("--owner", type=Address(), help="Only applications created for this owner.")
 @json_option
 @pass_context
 def list_apps(context: Context, owner: str | None, as_json: bool) -> None:
@@ -329,58 +310,45 @@ def list_apps(context: Context, owner: str | None, as_json: bool) -> None:
 
 
 @app.command()
-@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
-@click.option("--once", is_flag=True, help="Print what must run now and exit.")
+@interval_option(2.0, "Seconds between polls.")
+@once_option
 @click.option(
     "--polls", type=click.IntRange(min=1), help="Stop after this many polls (default: run until interrupted)."
 )
 @json_option
 @pass_context
 def watch(context: Context, interval: float, once: bool, polls: int | None, as_json: bool) -> None:
-    """Follow FinancialRunway events: which applications a node must run now, and when each stops."""
+    """Follow FinancialRunway events: which applications a node must run now, and when each stops.
+
+    With --once: what must run now. Otherwise one line (or JSON object) per START and STOP.
+    """
     client = _client(context)
-    w3 = context.chain.w3
+    chain = context.chain
     schedule = RunwaySchedule()
-    next_block = context.chain.deployment.start_block
+    next_block = chain.deployment.start_block
 
-    def log(message: str) -> None:
-        context.err.print(f"[yellow]{message}[/yellow]")
+    def poll() -> Outcome:
+        nonlocal next_block
+        head = chain.w3.eth.block_number
+        if head >= next_block:
+            for app_address, until, _ in client.runway_events(next_block, head):
+                schedule.record(app_address, until)
+            next_block = head + 1
+        now = chain.now()
+        changes = schedule.reconcile(now)
+        if once:
+            _print_schedule(context, schedule, now, as_json)
+            return Outcome()
+        for change in changes:
+            event = {"action": change.action.value, "app": change.app, "until": change.until, "now": now}
+            if change.action is Action.START:
+                text = f"[green]START[/green] {change.app}: paid until {_when(change.until)} ({format_duration(change.until - now)} left)"
+            else:
+                text = f"[red]STOP[/red]  {change.app}: runway ended {_when(change.until)}"
+            context.report(event, text)
+        return Outcome()
 
-    count = 0
-    try:
-        while True:
-            head = with_backoff(lambda: w3.eth.block_number, "reading the chain head", log)
-            if head >= next_block:
-                events = with_backoff(
-                    functools.partial(client.runway_events, next_block, head), "reading runway events", log
-                )
-                for app_address, until, _ in events:
-                    schedule.record(app_address, until)
-                next_block = head + 1
-            now = with_backoff(context.chain.now, "reading the chain time", log)
-            changes = schedule.reconcile(now)
-            if once:
-                _print_schedule(context, schedule, now, as_json)
-                return
-            for change in changes:
-                if as_json:
-                    context.emit_json(
-                        {"action": change.action.value, "app": change.app, "until": change.until, "now": now}
-                    )
-                elif change.action is Action.START:
-                    context.out.print(
-                        f"[green]START[/green] {change.app}: paid until {_when(change.until)} ({format_duration(change.until - now)} left)"
-                    )
-                else:
-                    context.out.print(f"[red]STOP[/red]  {change.app}: runway ended {_when(change.until)}")
-            count += 1
-            if polls is not None and count >= polls:
-                return
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        context.err.print("stopped")
-    except ChainError:
-        raise
+    Runner(interval=interval, log=context.log, once=once, limit=polls).run(poll, "reading runway events")
 
 
 def _print_schedule(context: Context, schedule: RunwaySchedule, now: int, as_json: bool) -> None:

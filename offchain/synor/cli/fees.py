@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
 
-from synor import accounts
-from synor.chain import ChainError
-from synor.cli.root import Context, SynorGroup
-from synor.revenue.client import RevenueClient, RevenueToken
-from synor.revenue.settle import Policy, buyback_step
+from synor.cli.context import Context, pass_context
+from synor.cli.options import Address, Amount, TokenRef, account_option, dry_run_option, json_option
+from synor.errors import ChainError
 from synor.units import format_amount, parse_amount
 
-pass_context = click.make_pass_decorator(Context)
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-account_option = click.option(
-    "--account",
-    help="Signer: dev:N (anvil's account N), an ape account alias, or omit to use SYNOR_PRIVATE_KEY.",
-)
+if TYPE_CHECKING:
+    from synor.revenue.client import RevenueClient, RevenueToken
 
 
-def _signer(name: str | None) -> Any:
-    return accounts.resolve(name, prompt=lambda question: click.prompt(question, hide_input=True))
+def _client(context: Context) -> RevenueClient:
+    from synor.revenue.client import RevenueClient
+
+    return RevenueClient(context.chain)
 
 
 def _money(amount: int, token: RevenueToken) -> dict[str, Any]:
@@ -38,18 +34,18 @@ def _fmt(amount: int, token: RevenueToken) -> str:
     return f"{format_amount(amount, token.decimals)} {token.symbol}"
 
 
-@click.group(cls=SynorGroup)
+@click.group()
 def fees() -> None:
     """Revenue distribution: the fee splitter, staking rewards and the burn."""
 
 
 @fees.command()
-@click.option("--of", "holder", help="Also show what this address earned and claimed.")
+@click.option("--of", "holder", type=Address(), help="Also show what this address earned and claimed.")
 @json_option
 @pass_context
 def status(context: Context, holder: str | None, as_json: bool) -> None:
     """Per token: what each party has earned and claimed, what waits to be split, and what was burned."""
-    client = RevenueClient(context.chain)
+    client = _client(context)
     splitter = client.splitter.functions
     treasury, community, staking = (
         splitter.treasury().call(),
@@ -134,43 +130,67 @@ def status(context: Context, holder: str | None, as_json: bool) -> None:
 
 
 @fees.command()
-@click.argument("token")
+@click.argument("token", type=TokenRef())
 @click.option("--staking", "from_staking", is_flag=True, help="Claim staking rewards instead.")
 @account_option
+@dry_run_option
 @json_option
 @pass_context
-def claim(context: Context, token: str, from_staking: bool, account: str | None, as_json: bool) -> None:
-    """Pull what the signer earned in TOKEN (symbol or address): treasury, pool, operator, validator."""
-    client = RevenueClient(context.chain)
+def claim(
+    context: Context, token: str, from_staking: bool, account: str | None, dry_run: bool, as_json: bool
+) -> None:
+    """Pull what the signer earned in TOKEN (symbol or address): treasury, pool, operator, validator.
+
+    With nothing to claim, nothing is sent: it says so and exits 0.
+    """
+    client = _client(context)
     info = client.token(token)
-    signer = _signer(account)
-    sent = client.claim_staking(signer, info.address) if from_staking else client.claim(signer, info.address)
-    if as_json:
-        context.emit_json(
-            {"account": signer.address, "claimed": _money(sent.amount, info), "transaction": sent.tx_hash}
-        )
-    elif sent.amount == 0:
-        context.out.print(f"nothing to claim in {info.symbol} for {signer.address}")
+    signer = context.signer(account)
+    if from_staking:
+        due, _ = client.staking_earned(info.address, signer.address)
     else:
-        context.out.print(f"claimed {_fmt(sent.amount, info)} to {signer.address} (tx {sent.tx_hash})")
+        due = client.claimable(info.address, signer.address)
+    if due == 0:
+        where = "staking rewards" if from_staking else "the fee splitter"
+        context.report(
+            {"account": signer.address, "claimed": _money(0, info), "transaction": None},
+            f"nothing to claim in {info.symbol} for {signer.address} from {where}: nothing sent",
+        )
+        return
+    sent = client.claim_staking(signer, info.address) if from_staking else client.claim(signer, info.address)
+    context.report(
+        {"account": signer.address, "claimed": _money(sent.amount, info), "transaction": sent.tx_hash},
+        f"claimed {_fmt(sent.amount, info)} to {signer.address} (tx {sent.tx_hash})",
+    )
 
 
 @fees.command()
-@click.argument("token", required=False)
+@click.argument("token", type=TokenRef(), required=False)
 @account_option
+@dry_run_option
 @json_option
 @pass_context
-def split(context: Context, token: str | None, account: str | None, as_json: bool) -> None:
-    """Split revenue that arrived by plain transfer (e.g. runway payments), for TOKEN or every token."""
-    client = RevenueClient(context.chain)
-    signer = _signer(account)
+def split(context: Context, token: str | None, account: str | None, dry_run: bool, as_json: bool) -> None:
+    """Split revenue that arrived by plain transfer (e.g. runway payments), for TOKEN or every token.
+
+    A token with nothing to split sends nothing.
+    """
+    from synor.sender import DryRun
+
+    client = _client(context)
     targets = [client.token(token)] if token else client.tokens()
+    signer = context.signer(account)
     results: list[dict[str, Any]] = []
     for info in targets:
         if client.state(info).unaccounted == 0:
-            results.append({"token": info.address, "symbol": info.symbol, "split": _money(0, info)})
+            results.append(
+                {"token": info.address, "symbol": info.symbol, "split": _money(0, info), "transaction": None}
+            )
             continue
-        sent = client.split(signer, info.address)
+        try:
+            sent = client.split(signer, info.address)
+        except DryRun:
+            continue  # planned; the plan is printed once every token was looked at
         results.append(
             {
                 "token": info.address,
@@ -179,39 +199,77 @@ def split(context: Context, token: str | None, account: str | None, as_json: boo
                 "transaction": sent.tx_hash,
             }
         )
+    if dry_run:
+        context.chain.sender.finish()
     if as_json:
         context.emit_json({"splits": results})
         return
     for result in results:
-        context.out.print(f"{result['symbol']}: split {result['split']['amount']} {result['symbol']}")
+        if result["transaction"] is None:
+            context.out.print(f"{result['symbol']}: nothing to split, nothing sent")
+        else:
+            context.out.print(
+                f"{result['symbol']}: split {result['split']['amount']} {result['symbol']} (tx {result['transaction']})"
+            )
 
 
 @fees.command()
-@click.argument("token")
-@click.option("--amount", help="How much of the burn share to swap (default: the largest safe slice).")
-@click.option("--min-out", help="The least SYNOR to accept (default: the quote less the keeper tolerance).")
+@click.argument("token", type=TokenRef())
+@click.option(
+    "--amount",
+    type=Amount(positive=True),
+    help="How much of the burn share to swap (default: the largest safe slice).",
+)
+@click.option(
+    "--min-out",
+    type=Amount(),
+    help="The least SYNOR to accept (default: the quote less the keeper tolerance).",
+)
 @account_option
+@dry_run_option
 @json_option
 @pass_context
 def buyback(
-    context: Context, token: str, amount: str | None, min_out: str | None, account: str | None, as_json: bool
+    context: Context,
+    token: str,
+    amount: str | None,
+    min_out: str | None,
+    account: str | None,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Swap TOKEN's burn share for SYNOR through its Uniswap V2 pair and burn it (keeper role)."""
-    client = RevenueClient(context.chain)
+    from synor.revenue.settle import Policy, buyback_step
+
+    client = _client(context)
     info = client.token(token)
     if info.is_synor:
         raise ChainError("SYNOR's burn share is burned directly: the keeper's `settle` calls burn()")
     state = client.state(info)
+    if state.pending_burn == 0:
+        raise ChainError(f"no {info.symbol} burn share is pending: nothing to buy back, nothing sent")
     step = buyback_step(state, Policy(max_slippage_bps=client.max_slippage_bps))
-    amount_in = parse_amount(amount, info.decimals) if amount else (step.amount if step else 0)
-    if amount_in == 0:
+    if amount is not None:
+        amount_in = parse_amount(amount, info.decimals)
+        if amount_in > state.pending_burn:
+            raise ChainError(
+                f"--amount {_fmt(amount_in, info)} is more than the pending burn share "
+                f"{_fmt(state.pending_burn, info)}"
+            )
+    elif step is None:
         raise ChainError(
-            f"no {info.symbol} burn share can be bought back now (pending {_fmt(state.pending_burn, info)})"
+            f"{_fmt(state.pending_burn, info)} of burn share is pending, but no slice of it can be swapped "
+            f"within the {client.max_slippage_bps} bps slippage bound now (no pair, or too thin): nothing sent"
         )
+    else:
+        amount_in = step.amount
     least = (
-        parse_amount(min_out, 18) if min_out else (step.min_out if step and step.amount == amount_in else 0)
+        parse_amount(min_out, 18)
+        if min_out is not None
+        else (step.min_out if step is not None and step.amount == amount_in else 0)
     )
-    sent = client.buyback(_signer(account), info.address, amount_in, least)
+    signer = context.signer(account)
+    sent = client.buyback(signer, info.address, amount_in, least)
     if as_json:
         context.emit_json(
             {

@@ -1,41 +1,72 @@
-"""`synor keeper settle`: splits, releases, syncs, burns and buy-backs, on a schedule, idempotently.
+"""`synor keeper …`: the keeper bots node operators run, all on the one runner (synor.runner).
 
-The keeper holds no state of its own: every round it reads the chain, plans (synor.revenue.settle) and
-sends one step at a time, re-reading after each. A restart, a second keeper or a step someone else
-already sent changes nothing; RPC outages are retried with back-off.
+- `keeper settle`: splits, releases, syncs, burns and buy-backs. It holds no state of its own: every
+  round it reads the chain, plans (synor.revenue.settle) and sends one step at a time, re-reading after
+  each. A restart, a second keeper or a step someone else already sent changes nothing.
+- `keeper oracle`: the oracle's update() whenever a window has elapsed, skipping otherwise.
+
+Both retry an unreachable node with exponential back-off (saying so on stderr), take `--once`, and
+under `--json` print one JSON object per line.
 """
 
 from __future__ import annotations
 
 import functools
 import time
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from synor import accounts
-from synor.chain import ChainError, with_backoff
-from synor.cli.root import Context, SynorGroup
-from synor.revenue.client import RevenueClient
-from synor.revenue.settle import Policy, Step, plan
+from synor.cli.context import Context, pass_context
+from synor.cli.options import (
+    BASE_UNITS,
+    COUNT,
+    account_option,
+    dry_run_option,
+    interval_option,
+    json_option,
+    once_option,
+    oracle_option,
+)
+from synor.errors import ChainError
+from synor.runner import Outcome, Runner, with_backoff
 from synor.units import format_amount
 
-pass_context = click.make_pass_decorator(Context)
+if TYPE_CHECKING:
+    from synor.oracle.client import OracleClient, Round
+    from synor.revenue.client import RevenueClient
+    from synor.revenue.settle import Policy, Step
 
 
-@click.group(cls=SynorGroup)
+@click.group()
 def keeper() -> None:
     """Keeper bots run by node operators."""
 
 
+# ---------------------------------------------------------------------------------------- settle
+
+
+@dataclass
+class RoundResult:
+    """What one settlement round did: steps sent, and steps skipped with the reason."""
+
+    sent: int = 0
+    skipped: list[tuple[Step, str]] = field(default_factory=list)
+
+
 @keeper.command()
-@click.option("--account", help="Signer: dev:N, an ape account alias, or omit to use SYNOR_PRIVATE_KEY.")
-@click.option("--interval", default=60.0, show_default=True, help="Seconds between rounds.")
-@click.option("--once", is_flag=True, help="Settle everything pending now, then exit.")
-@click.option("--rounds", type=click.IntRange(min=1), help="Stop after this many rounds.")
-@click.option("--min-amount", default=1, show_default=True, help="Base units below which a step waits.")
-@click.option("--max-steps", default=50, show_default=True, help="Most transactions per round.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per step on stdout.")
+@account_option
+@interval_option(60.0)
+@once_option
+@click.option("--rounds", type=COUNT, help="Stop after this many rounds.")
+@click.option(
+    "--min-amount", type=BASE_UNITS, default=1, show_default=True, help="Base units below which a step waits."
+)
+@click.option("--max-steps", type=COUNT, default=50, show_default=True, help="Most transactions per round.")
+@dry_run_option
+@json_option
 @pass_context
 def settle(
     context: Context,
@@ -45,71 +76,118 @@ def settle(
     rounds: int | None,
     min_amount: int,
     max_steps: int,
+    dry_run: bool,
     as_json: bool,
 ) -> None:
-    """Trigger pending splits, staking releases and syncs, the SYNOR burn and buy-back-and-burn."""
-    signer = accounts.resolve(account, prompt=lambda question: click.prompt(question, hide_input=True))
+    """Trigger pending splits, staking releases and syncs, the SYNOR burn and buy-back-and-burn.
+
+    With --dry-run: plan one round and print the transactions it would send; send nothing.
+    """
+    from synor.revenue.client import RevenueClient
+    from synor.revenue.settle import Policy
+
+    signer = context.signer(account)
     client = RevenueClient(context.chain)
-
-    def log(message: str) -> None:
-        context.err.print(f"[yellow]{message}[/yellow]")
-
     policy = Policy(
         min_amount=min_amount,
-        max_slippage_bps=with_backoff(lambda: client.max_slippage_bps, "reading the slippage bound", log),
+        max_slippage_bps=with_backoff(
+            lambda: client.max_slippage_bps, "reading the slippage bound", context.log
+        ),
     )
-    count = 0
-    try:
-        while True:
-            sent = _round(context, client, signer, policy, max_steps, log, as_json)
-            count += 1
-            if once or (rounds is not None and count >= rounds):
-                if not as_json and sent == 0:
-                    context.out.print("nothing to settle")
-                return
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        context.err.print("stopped")
+    if dry_run:
+        _plan_round(context, client, signer, policy, max_steps)
+        return
+
+    def round_() -> Outcome:
+        result = _round(context, client, signer, policy, max_steps)
+        _summarise(context, client, result)
+        return Outcome()
+
+    Runner(interval=interval, log=context.log, once=once, limit=rounds).run(round_, "settling")
 
 
 def _round(
-    context: Context,
-    client: RevenueClient,
-    signer: Any,
-    policy: Policy,
-    max_steps: int,
-    log: Any,
-    as_json: bool,
-) -> int:
-    """Sends planned steps one at a time until nothing is pending; a refused step is skipped this round."""
+    context: Context, client: RevenueClient, signer: Any, policy: Policy, max_steps: int
+) -> RoundResult:
+    """Sends planned steps one at a time until nothing is pending; a refused step is skipped this round
+    (someone else settled it first, or the signer lacks a role) and reported with its reason."""
+    from synor.revenue.settle import plan
+
+    result = RoundResult()
     refused: set[tuple[str, str]] = set()
-    sent = 0
-    while sent < max_steps:
-        states = with_backoff(client.states, "reading the splitter", log)
-        steps: list[Step] = [s for s in plan(states, policy) if (s.kind.value, s.token) not in refused]
+    while result.sent < max_steps:
+        states = with_backoff(client.states, "reading the splitter", context.log)
+        steps = [s for s in plan(states, policy) if (s.kind.value, s.token) not in refused]
         if not steps:
             break
         step = steps[0]
         try:
-            result = with_backoff(functools.partial(client.execute, signer, step), step.describe(), log)
+            sent = with_backoff(functools.partial(client.execute, signer, step), step.describe(), context.log)
         except ChainError as error:
-            # Someone else settled it first, or this signer lacks the keeper role: re-read and go on.
-            log(f"{step.describe()}: {error}")
+            reason = str(error)
             refused.add((step.kind.value, step.token))
+            result.skipped.append((step, reason))
+            context.log(f"skipped {_label(client, step)}: {reason}")
+            if context.json:
+                context.emit_json(
+                    {
+                        "skipped": step.kind.value,
+                        "token": step.token,
+                        "amount": str(step.amount),
+                        "reason": reason,
+                    }
+                )
             continue
-        sent += 1
-        if as_json:
-            context.emit_json(
-                {
-                    "step": step.kind.value,
-                    "token": step.token,
-                    "amount": str(result.amount),
-                    "transaction": result.tx_hash,
-                }
-            )
-        else:
-            context.out.print(f"{_describe(client, step, result.amount)} (tx {result.tx_hash})")
-    return sent
+        result.sent += 1
+        context.report(
+            {
+                "step": step.kind.value,
+                "token": step.token,
+                "amount": str(sent.amount),
+                "transaction": sent.tx_hash,
+            },
+            f"{_describe(client, step, sent.amount)} (tx {sent.tx_hash})",
+        )
+    return result
+
+
+def _summarise(context: Context, client: RevenueClient, result: RoundResult) -> None:
+    """The end of a round for people: "nothing to settle" only when nothing was pending at all."""
+    if context.json:
+        return
+    if result.skipped:
+        labels = ", ".join(_label(client, step) for step, _ in result.skipped)
+        context.out.print(
+            f"settled {result.sent} step(s); skipped {len(result.skipped)} this signer could not send: {labels} "
+            "(reasons on stderr)"
+        )
+    elif result.sent == 0:
+        context.out.print("nothing to settle")
+
+
+def _plan_round(context: Context, client: RevenueClient, signer: Any, policy: Policy, max_steps: int) -> None:
+    """A dry run of one round: every planned step goes through the sender's dry run; nothing is sent."""
+    from synor.revenue.settle import plan
+    from synor.sender import DryRun
+
+    steps = plan(client.states(), policy)[:max_steps]
+    if not steps:
+        context.report(
+            {"dry_run": True, "sent": False, "transactions": []}, "nothing to settle: nothing would be sent"
+        )
+        return
+    for step in steps:
+        try:
+            client.execute(signer, step)
+        except DryRun:
+            continue
+        except ChainError as error:
+            context.log(f"would skip {_label(client, step)}: {error}")
+    context.chain.sender.finish()
+
+
+def _label(client: RevenueClient, step: Step) -> str:
+    return f"{step.kind.value} {client.token(step.token).symbol}"
 
 
 def _describe(client: RevenueClient, step: Step, amount: int) -> str:
@@ -118,3 +196,104 @@ def _describe(client: RevenueClient, step: Step, amount: int) -> str:
     if step.kind.value == "buyback":
         return f"buyback {token.symbol}: bought and burned {format_amount(amount, 18, 'SYNOR')}"
     return f"{step.kind.value} {token.symbol}: {format_amount(amount, token.decimals, token.symbol)}"
+
+
+# ---------------------------------------------------------------------------------------- oracle
+
+
+@keeper.command(name="oracle")
+@oracle_option
+@account_option
+@interval_option(15.0, "Most seconds between checks.")
+@click.option("--once", is_flag=True, help="Check once: run a round if one is due, then exit.")
+@click.option("--rounds", type=COUNT, help="Stop after running this many rounds.")
+@click.option(
+    "--retries", type=COUNT, default=5, show_default=True, help="Attempts per round before giving up."
+)
+@dry_run_option
+@json_option
+@pass_context
+def keeper_oracle(
+    context: Context,
+    address: str | None,
+    account: str | None,
+    interval: float,
+    once: bool,
+    rounds: int | None,
+    retries: int,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Call the oracle's update() whenever a window has elapsed; skip otherwise; log each price.
+
+    With --dry-run: say whether a round is due and, if so, print the update it would send.
+    """
+    from synor.oracle.client import OracleClient
+    from synor.oracle.twap import format_usd, seconds_until_due
+
+    signer = context.signer(account)
+    client = OracleClient(context.chain, address)
+
+    def round_() -> Outcome:
+        state = client.state()
+        now = context.chain.now()
+        wait = seconds_until_due(now, state.updated_at, state.window)
+        if wait > 0:
+            context.report(
+                {"action": "skip", "now": now, "next_update_at": state.next_update_at, "wait": wait},
+                f"skip: round {state.round_id} is {now - state.updated_at}s old; next due in {wait}s",
+            )
+            return Outcome(counted=False, wait=wait)
+        ran = _update_with_retries(client, signer, retries, context.log)
+        if ran is None:
+            context.report(
+                {"action": "skip", "now": now, "reason": "not due when mined"}, "skip: not due when mined"
+            )
+            return Outcome(counted=False)
+        text = (
+            f"round {ran.round_id}: {ran.status.name.lower().replace('_', ' ')}; "
+            f"price {format_usd(ran.price)}, candidate {format_usd(ran.candidate)}, "
+            f"{ran.sources} sources (tx {ran.tx_hash})"
+        )
+        context.report({"action": "update", **round_json(ran)}, text)
+        return Outcome(wait=0)
+
+    Runner(interval=interval, log=context.log, once=once or dry_run, limit=rounds).run(
+        round_, "running the oracle keeper"
+    )
+
+
+def round_json(round_: Round) -> dict[str, Any]:
+    """A PriceUpdated round as JSON (shared with `synor oracle history`)."""
+    return {
+        "round_id": round_.round_id,
+        "status": round_.status.name.lower(),
+        "candidate": str(round_.candidate),
+        "price": str(round_.price),
+        "sources": round_.sources,
+        "block": round_.block,
+        "transaction": round_.tx_hash,
+    }
+
+
+def _update_with_retries(
+    client: OracleClient,
+    signer: Any,
+    attempts: int,
+    log: Callable[[str], None],
+    sleep: Callable[[float], None] = time.sleep,
+) -> Round | None:
+    """Sends update(), retrying network failures and failed transactions with exponential back-off."""
+    delay = 1.0
+    for attempt in range(1, attempts + 1):
+        try:
+            return with_backoff(
+                lambda: client.update(signer), "sending the oracle update", log, attempts=3, sleep=sleep
+            )
+        except ChainError as error:
+            if attempt == attempts:
+                raise
+            log(f"update failed ({error}); retrying in {delay:.0f}s (attempt {attempt} of {attempts})")
+            sleep(delay)
+            delay = min(delay * 2, 60.0)
+    return None

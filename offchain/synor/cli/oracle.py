@@ -1,29 +1,25 @@
-"""`synor oracle` (price, sources, history) and `synor keeper oracle` (runs update rounds)."""
+"""`synor oracle`: price, sources and history of the TWAP oracle (its keeper is `synor keeper oracle`)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.table import Table
 
-from synor import accounts
-from synor.chain import ChainError, with_backoff
-from synor.cli.keeper import keeper
-from synor.cli.root import Context, SynorGroup
-from synor.oracle.client import OracleClient, OracleState, Round, SourceView
-from synor.oracle.twap import ONE, SkipReason, SourceKind, format_usd, seconds_until_due
+from synor.cli.context import Context, pass_context
+from synor.cli.keeper import round_json
+from synor.cli.options import BLOCK, COUNT, json_option, oracle_option
+from synor.oracle.twap import ONE, SkipReason, SourceKind, format_usd
 
-pass_context = click.make_pass_decorator(Context)
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-oracle_option = click.option(
-    "--oracle", "address", help="Oracle address (default: the deployment's `oracle`)."
-)
+if TYPE_CHECKING:
+    from synor.oracle.client import OracleClient, OracleState, SourceView
 
 
 def _client(context: Context, address: str | None) -> OracleClient:
+    from synor.oracle.client import OracleClient
+
     return OracleClient(context.chain, address)
 
 
@@ -59,19 +55,7 @@ def _source_json(view: SourceView) -> dict[str, Any]:
     }
 
 
-def _round_json(round_: Round) -> dict[str, Any]:
-    return {
-        "round_id": round_.round_id,
-        "status": round_.status.name.lower(),
-        "candidate": str(round_.candidate),
-        "price": str(round_.price),
-        "sources": round_.sources,
-        "block": round_.block,
-        "transaction": round_.tx_hash,
-    }
-
-
-@click.group(cls=SynorGroup)
+@click.group()
 def oracle() -> None:
     """The SYNOR/USD TWAP oracle billing converts USD prices with."""
 
@@ -134,8 +118,8 @@ def sources(context: Context, address: str | None, as_json: bool) -> None:
 
 @oracle.command()
 @oracle_option
-@click.option("--from-block", type=int, help="First block (default: the deployment's start).")
-@click.option("--last", type=click.IntRange(min=1), help="Only the last N rounds.")
+@click.option("--from-block", type=BLOCK, help="First block (default: the deployment's start).")
+@click.option("--last", type=COUNT, help="Only the last N rounds.")
 @json_option
 @pass_context
 def history(
@@ -146,7 +130,7 @@ def history(
     if last is not None:
         rounds = rounds[-last:]
     if as_json:
-        context.emit_json({"rounds": [_round_json(r) for r in rounds]})
+        context.emit_json({"rounds": [round_json(r) for r in rounds]})
         return
     table = Table("round", "block", "status", "candidate", "accepted", "sources")
     for r in rounds:
@@ -159,96 +143,3 @@ def history(
             str(r.sources),
         )
     context.out.print(table)
-
-
-@keeper.command(name="oracle")
-@oracle_option
-@click.option(
-    "--account",
-    help="Signer: dev:N (anvil's account N), an ape account alias, or omit to use SYNOR_PRIVATE_KEY.",
-)
-@click.option("--interval", default=15.0, show_default=True, help="Most seconds between checks.")
-@click.option("--once", is_flag=True, help="Check once: run a round if one is due, then exit.")
-@click.option("--rounds", type=click.IntRange(min=1), help="Stop after running this many rounds.")
-@click.option("--retries", default=5, show_default=True, help="Attempts per round before giving up.")
-@json_option
-@pass_context
-def keeper_oracle(
-    context: Context,
-    address: str | None,
-    account: str | None,
-    interval: float,
-    once: bool,
-    rounds: int | None,
-    retries: int,
-    as_json: bool,
-) -> None:
-    """Call the oracle's update() whenever a window has elapsed; skip otherwise; log each price."""
-    signer = accounts.resolve(account, prompt=lambda question: click.prompt(question, hide_input=True))
-    client = _client(context, address)
-
-    def log(message: str) -> None:
-        context.err.print(f"[yellow]{message}[/yellow]")
-
-    def report(event: dict[str, Any], text: str) -> None:
-        if as_json:
-            context.emit_json(event)
-        else:
-            context.out.print(text)
-
-    ran = 0
-    try:
-        while True:
-            state = with_backoff(client.state, "reading the oracle", log)
-            now = with_backoff(context.chain.now, "reading the chain time", log)
-            wait = seconds_until_due(now, state.updated_at, state.window)
-            if wait > 0:
-                report(
-                    {"action": "skip", "now": now, "next_update_at": state.next_update_at, "wait": wait},
-                    f"skip: round {state.round_id} is {now - state.updated_at}s old; next due in {wait}s",
-                )
-                if once:
-                    return
-                time.sleep(min(interval, wait))
-                continue
-            round_ = _update_with_retries(client, signer, retries, log)
-            if round_ is None:
-                report(
-                    {"action": "skip", "now": now, "reason": "not due when mined"}, "skip: not due when mined"
-                )
-            else:
-                ran += 1
-                text = (
-                    f"round {round_.round_id}: {round_.status.name.lower().replace('_', ' ')}; "
-                    f"price {format_usd(round_.price)}, candidate {format_usd(round_.candidate)}, "
-                    f"{round_.sources} sources (tx {round_.tx_hash})"
-                )
-                report({"action": "update", **_round_json(round_)}, text)
-            if once or (rounds is not None and ran >= rounds):
-                return
-            time.sleep(interval if round_ is None else 0)
-    except KeyboardInterrupt:
-        context.err.print("stopped")
-
-
-def _update_with_retries(
-    client: OracleClient,
-    signer: Any,
-    attempts: int,
-    log: Callable[[str], None],
-    sleep: Callable[[float], None] = time.sleep,
-) -> Round | None:
-    """Sends update(), retrying network failures and failed transactions with exponential back-off."""
-    delay = 1.0
-    for attempt in range(1, attempts + 1):
-        try:
-            return with_backoff(
-                lambda: client.update(signer), "sending the oracle update", log, attempts=3, sleep=sleep
-            )
-        except ChainError as error:
-            if attempt == attempts:
-                raise
-            log(f"update failed ({error}); retrying in {delay:.0f}s (attempt {attempt} of {attempts})")
-            sleep(delay)
-            delay = min(delay * 2, 60.0)
-    return None

@@ -11,7 +11,7 @@ from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
 from synor.chain import Chain
-from synor.errors import describe_revert
+from synor.errors import describe_revert, revert_bytes
 from synor.oracle.twap import SkipReason, SourceKind, Status
 
 LOG_CHUNK = 5_000
@@ -92,8 +92,7 @@ class OracleClient:
         try:
             return int(self.contract.functions.price().call()), None
         except ContractCustomError as error:
-            data = error.data if isinstance(error.data, str) else ""
-            return None, describe_revert(bytes.fromhex(data.removeprefix("0x")))
+            return None, describe_revert(revert_bytes(error.data))
         except ContractLogicError as error:
             return None, str(error.message or error)
 
@@ -131,12 +130,7 @@ class OracleClient:
         return _round(events[0]) if events else None
 
     def _logs(self, start: int | None, end: int | None) -> Iterator[Any]:
-        first = self.chain.deployment.start_block if start is None else start
-        last = self.chain.w3.eth.block_number if end is None else end
-        event = self.contract.events.PriceUpdated
-        for chunk_start in range(first, last + 1, LOG_CHUNK):
-            chunk_end = min(chunk_start + LOG_CHUNK - 1, last)
-            yield from event.get_logs(from_block=chunk_start, to_block=chunk_end)
+        return self.chain.scan_logs(self.contract.events.PriceUpdated, None, start, end, chunk=LOG_CHUNK)
 
 
 def _round(log: Any) -> Round:

@@ -10,12 +10,10 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractCustomError, ContractLogicError
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from synor.chain import Chain, ChainError
-from synor.errors import describe_revert, revert_bytes
 from synor.revenue.settle import Step, StepKind, TokenState
 
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -35,10 +33,6 @@ BOOK_FIELDS = (
     "burned",
 )
 """``IFeeSplitter.Book``'s fields, in ABI order."""
-
-GAS_HEADROOM_PERCENT = 130
-"""Gas limit = estimate x 1.3. A Uniswap V2 swap in a later block than the pair's last update also writes
-the pair's price accumulators, which an estimate made in the same second does not pay for."""
 
 
 @dataclass(frozen=True)
@@ -172,29 +166,8 @@ class RevenueClient:
         return Sent(sum(int(e["args"]["synorBurned"]) for e in events), _hash(receipt))
 
     def _send(self, signer: LocalAccount, call: ContractFunction, what: str) -> TxReceipt:
-        """As ``Chain.send``, with gas headroom (see ``GAS_HEADROOM_PERCENT``)."""
-        try:
-            estimate = call.estimate_gas({"from": signer.address})
-        except ContractCustomError as error:
-            raise ChainError(f"{what} would fail: {describe_revert(revert_bytes(error.data))}") from None
-        except ContractLogicError as error:
-            raise ChainError(f"{what} would fail: {error.message or error}") from None
-        w3 = self.chain.w3
-        tx = call.build_transaction(
-            {
-                "from": signer.address,
-                "nonce": w3.eth.get_transaction_count(signer.address, "pending"),
-                "chainId": self.chain.deployment.chain_id,
-                "gas": estimate * GAS_HEADROOM_PERCENT // 100,
-            }
-        )
-        signed = signer.sign_transaction(dict(tx))  # type: ignore[arg-type]
-        with self.chain.console.status(f"{what}: waiting for the transaction to be mined…"):
-            tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
-            receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=120)
-        if receipt["status"] != 1:
-            raise ChainError(f"{what} reverted in transaction 0x{bytes(tx_hash).hex()}")
-        return receipt
+        """Through the one transaction sender (estimate, gas headroom, named errors, dry runs)."""
+        return self.chain.send(signer, call, what)
 
     def execute(self, signer: LocalAccount, step: Step) -> Sent:
         """Sends one planned settlement step."""

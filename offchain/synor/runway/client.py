@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from eth_abi.exceptions import DecodingError
 from eth_account.signers.local import LocalAccount
@@ -18,8 +16,6 @@ from web3.types import TxReceipt
 
 from synor.chain import Chain, ChainError
 from synor.permit import PermitDomain, sign_permit
-
-LOG_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -131,8 +127,8 @@ class FactoryClient:
         """Every application created or imported here (optionally of one first owner), oldest first."""
         argument_filters = {"owner": _checksum(owner)} if owner else None
         logs = [
-            (log, False) for log in self._logs(self.factory.events.ApplicationCreated, argument_filters)
-        ] + [(log, True) for log in self._logs(self.factory.events.ApplicationImported, argument_filters)]
+            (log, False) for log in self.chain.scan_logs(self.factory.events.ApplicationCreated, argument_filters)
+        ] + [(log, True) for log in self.chain.scan_logs(self.factory.events.ApplicationImported, argument_filters)]
         logs.sort(key=lambda item: (item[0]["blockNumber"], item[0]["logIndex"]))
         return [
             AppRecord(
@@ -149,23 +145,8 @@ class FactoryClient:
         """``(app, until, block)`` of every FinancialRunway event in the block range, in chain order."""
         return [
             (log["args"]["application"], int(log["args"]["until"]), log["blockNumber"])
-            for log in self._logs(self.factory.events.FinancialRunway, None, from_block, to_block)
+            for log in self.chain.scan_logs(self.factory.events.FinancialRunway, None, from_block, to_block)
         ]
-
-    def _logs(
-        self,
-        event: Any,
-        argument_filters: dict[str, Any] | None,
-        start: int | None = None,
-        end: int | None = None,
-    ) -> Iterator[Any]:
-        first = self.chain.deployment.start_block if start is None else start
-        last = self.chain.w3.eth.block_number if end is None else end
-        for chunk_start in range(first, last + 1, LOG_CHUNK):
-            chunk_end = min(chunk_start + LOG_CHUNK - 1, last)
-            yield from event.get_logs(
-                from_block=chunk_start, to_block=chunk_end, argument_filters=argument_filters
-            )
 
     # ------------------------------------------------------------------ writes
 
@@ -198,7 +179,8 @@ class FactoryClient:
                 "newApplication(address,bytes32,string,uint256,bytes32)"
             )
             call = new_application(_checksum(owner), template_hash, location, prefund_seconds, salt)
-        receipt = self.chain.send(signer, call, "creating the application")
+        what = "creating the application" + (f", paying {_units(cost, self.token)}" if cost else "")
+        receipt = self.chain.send(signer, call, what)
         created = self.factory.events.ApplicationCreated().process_receipt(receipt, errors=DISCARD)
         app = created[0]["args"]["app"]
         return Purchase(
@@ -218,12 +200,14 @@ class FactoryClient:
         allowance = self.token_contract.functions.allowance(signer.address, self.factory.address).call()
         if allowance < cost and self._supports_permit():
             deadline = self.chain.now() + 3600
-            v, r, s = self._sign_permit(signer, cost, deadline)
+            # The contract calls permit(payer, factory, maxCost, …): sign exactly that value, or the
+            # signature does not verify and the payment fails for want of an allowance.
+            v, r, s = self._sign_permit(signer, limit, deadline)
             call = self.factory.functions.extendRunwayWithPermit(address, seconds, limit, deadline, v, r, s)
         else:
             self._ensure_allowance(signer, cost)
             call = self.factory.functions.extendRunway(address, seconds, limit)
-        receipt = self.chain.send(signer, call, "extending the runway")
+        receipt = self.chain.send(signer, call, f"extending the runway, paying {_units(cost, self.token)}")
         paid = self.factory.events.RunwayPaid().process_receipt(receipt, errors=DISCARD)[0]["args"]
         return Purchase(
             address,
@@ -304,7 +288,9 @@ class FactoryClient:
         allowance = self.token_contract.functions.allowance(signer.address, self.factory.address).call()
         if allowance < cost:
             call = self.token_contract.functions.approve(self.factory.address, cost)
-            self.chain.send(signer, call, f"approving {_units(cost, self.token)} for the factory")
+            self.chain.send(
+                signer, call, f"approving {_units(cost, self.token)} for the factory", final=False
+            )
 
     def _supports_permit(self) -> bool:
         try:

@@ -1,0 +1,231 @@
+"""The one set of CLI option types: every command parses what people type through these.
+
+Each type turns bad input into a click usage error (one line, exit 2, nothing sent) before any command
+runs; the root group prints it. Nothing here imports the chain stack until a value needs it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from synor.cli.context import Context
+from synor.errors import SynorError
+from synor.units import (
+    parse_address,
+    parse_bytes32,
+    parse_decimal,
+    parse_duration,
+    parse_interval,
+    parse_rpc_url,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_TOKEN_DECIMALS = 77
+"""uint256 has 78 digits: an amount of 10^78 whole tokens or more cannot be held whatever the token's
+decimals. The exact check against the token's decimals runs once they are known."""
+
+
+class _Type(click.ParamType):
+    """A ParamType whose parser raises SynorError (InputError); turned into click's usage error."""
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        raise NotImplementedError
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value  # a default already converted
+        try:
+            return self.parse(value, param, ctx)
+        except SynorError as error:
+            self.fail(str(error), param, ctx)
+
+
+class Duration(_Type):
+    """``604800``, ``1w``, ``3d``, ``12h``, ``90m``, ``45s``, ``1w2d``: seconds as an int."""
+
+    name = "duration"
+
+    def __init__(self, minimum: int = 0) -> None:
+        self.minimum = minimum
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        seconds = parse_duration(text)
+        if seconds < self.minimum:
+            least = "one second" if self.minimum == 1 else f"{self.minimum} seconds"
+            self.fail(f"must be at least {least}, e.g. 1w, 3d, 12h", param, ctx)
+        return seconds
+
+
+class Amount(_Type):
+    """A decimal token amount (``19.99``), checked for syntax now and converted to base units with the
+    token's decimals once they are known (``parse_amount(value, decimals)``)."""
+
+    name = "amount"
+
+    def __init__(self, positive: bool = False) -> None:
+        self.positive = positive
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        value = parse_decimal(text)
+        if value.adjusted() > MAX_TOKEN_DECIMALS:
+            self.fail(f"amount {text!r} is too large: more base units than a contract can hold", param, ctx)
+        if self.positive and value == 0:
+            self.fail(f"{text!r}: must be more than 0", param, ctx)
+        return text
+
+
+class Address(_Type):
+    """An address, EIP-55 checksummed; with ``contract=True`` code must live there on the chain."""
+
+    name = "address"
+
+    def __init__(self, contract: bool = False, what: str = "address") -> None:
+        self.contract = contract
+        self.what = what
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        address = parse_address(text, self.what)
+        if self.contract and ctx is not None:
+            context = ctx.find_object(Context)
+            if context is not None and not context.chain.is_contract(address):
+                self.fail(
+                    f"{address} is not a contract on chain {context.chain.deployment.chain_id}: "
+                    f"expected the {self.what}",
+                    param,
+                    ctx,
+                )
+        return address
+
+
+class Bytes32(_Type):
+    """32 bytes as 64 hex digits; ``what`` names it in messages (``salt``, ``template hash``)."""
+
+    name = "bytes32"
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> bytes:
+        return parse_bytes32(text, self.what)
+
+
+_ALIAS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+class AccountSpec(_Type):
+    """``dev:N`` / ``TEST::N`` (anvil's development accounts) or an ape keyfile alias; the account is
+    resolved (and a passphrase asked for) only when the command signs."""
+
+    name = "account"
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from synor.accounts import DEV_ACCOUNTS
+
+        for prefix in ("dev:", "TEST::"):
+            if text.startswith(prefix):
+                index = text.removeprefix(prefix)
+                if not index.isdigit() or len(index) > 3:
+                    self.fail(f"invalid account {text!r}: use {prefix}N with N a number, e.g. {prefix}1")
+                if int(index) >= DEV_ACCOUNTS:
+                    self.fail(f"dev account {int(index)} does not exist: use dev:0 to dev:{DEV_ACCOUNTS - 1}")
+                return text
+        if not _ALIAS.fullmatch(text):
+            self.fail(f"invalid account {text!r}: use dev:N or the alias of an ape account")
+        return text
+
+
+_SYMBOL = re.compile(r"[A-Za-z0-9._-]{1,32}")
+
+
+class TokenRef(_Type):
+    """A token by symbol (``USDC``) or address (checksum-checked)."""
+
+    name = "token"
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if text.lower().startswith("0x"):
+            return parse_address(text, "token address")
+        if not _SYMBOL.fullmatch(text):
+            self.fail(f"invalid token {text!r}: a symbol such as USDC or an address")
+        return text
+
+
+class Interval(_Type):
+    """Seconds between polls: positive and finite."""
+
+    name = "seconds"
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        return parse_interval(text)
+
+
+class RpcUrl(_Type):
+    """A node URL: http(s)://host[:port][/path]."""
+
+    name = "url"
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return parse_rpc_url(text)
+
+
+BLOCK = click.IntRange(min=0)
+"""A block number: 0 or more."""
+
+COUNT = click.IntRange(min=1)
+"""A number of rounds, polls, steps or attempts: 1 or more."""
+
+BASE_UNITS = click.IntRange(min=1)
+"""An amount in a token's base units: 1 or more."""
+
+
+def _set_flag(name: str) -> Callable[[click.Context, click.Parameter, bool], bool]:
+    def callback(ctx: click.Context, _: click.Parameter, value: bool) -> bool:
+        context = ctx.find_object(Context)
+        if value and context is not None:
+            setattr(context, name, True)
+        return value
+
+    return callback
+
+
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    is_eager=True,
+    callback=_set_flag("json"),
+    help='Machine-readable output: one JSON object per line on stdout; errors as {"error": …} on stderr.',
+)
+
+dry_run_option = click.option(
+    "--dry-run",
+    is_flag=True,
+    is_eager=True,
+    callback=_set_flag("dry_run"),
+    help="Print the transactions this would send, their gas and fee, and what it pays; send nothing.",
+)
+
+account_option = click.option(
+    "--account",
+    type=AccountSpec(),
+    help="Signer: dev:N (anvil's account N), an ape account alias, or omit to use SYNOR_PRIVATE_KEY.",
+)
+
+once_option = click.option("--once", is_flag=True, help="Run one round, then exit.")
+
+
+def interval_option(default: float, help: str = "Seconds between rounds.") -> Callable[[F], F]:
+    return click.option("--interval", type=Interval(), default=default, show_default=True, help=help)
+
+
+oracle_option = click.option(
+    "--oracle",
+    "address",
+    type=Address(contract=True, what="oracle"),
+    help="Oracle address (default: the deployment's `oracle`).",
+)

@@ -1,0 +1,132 @@
+"""Every option of every command, given bad input: one line on stderr, exit 2, nothing sent — never a
+traceback. Under --json the line is one JSON object {"error": …}. A meta-test checks the table covers
+every option and argument of every command."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+
+from synor.cli import main
+from tests.cli.conftest import cli_for
+
+APP = "0x" + "01" * 20
+GOOD = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # dev:1, checksummed
+BAD_CHECKSUM = GOOD[:-1] + "c"  # mixed case, last letter's case flipped: a typo the checksum catches
+NO_CODE = "0x" + "ab" * 20  # an address without a contract
+HUGE = "9" * 90 + "w"
+SIGN = ("--account", "dev:1")
+
+CASES: list[tuple[str, tuple[str, ...], str]] = [
+    # (covers "command path:parameter", args, message)
+    ("root:rpc_url", ("--rpc-url", "localhost:8545", "app", "cost", "1w"), "invalid RPC URL"),
+    ("root:rpc_url", ("--rpc", "http://", "app", "cost", "1w"), "invalid RPC URL"),
+    ("root:rpc_url", ("--rpc-url", "http://127.0.0.1:99999", "app", "cost", "1w"), "invalid RPC URL"),
+    ("root:network", ("--network", "nowhere", "app", "cost", "1w"), "no deployment for network 'nowhere'"),
+    ("app cost:duration", ("app", "cost", "1x"), "invalid duration"),
+    ("app cost:duration", ("app", "cost", "1.5d"), "invalid duration"),
+    ("app cost:duration", ("app", "cost", HUGE), "too long"),
+    (
+        "app cost:duration",
+        ("app", "cost", str(2**64)),
+        "PayableDAppFactory_Overflow(seconds_=18446744073709551616)",
+    ),
+    ("app create:owner", ("app", "create", "--owner", "bob", *SIGN), "invalid address 'bob'"),
+    ("app create:owner", ("app", "create", "--owner", BAD_CHECKSUM, *SIGN), "EIP-55 checksum"),
+    ("app create:template_hash", ("app", "create", "--template", "0x12", *SIGN), "invalid template hash"),
+    ("app create:prefund", ("app", "create", "--prefund", "1y", *SIGN), "invalid duration"),
+    ("app create:prefund", ("app", "create", "--prefund", HUGE, *SIGN), "too long"),
+    ("app create:max_cost", ("app", "create", "--max-cost", "-1", *SIGN), "at least 0"),
+    ("app create:max_cost", ("app", "create", "--max-cost", "NaN", *SIGN), "finite"),
+    ("app create:max_cost", ("app", "create", "--max-cost", "1e99", *SIGN), "too large"),
+    ("app create:salt", ("app", "create", "--salt", "0x42", *SIGN), "invalid salt '0x42'"),
+    ("app create:account", ("app", "create", "--account", "dev:99"), "does not exist"),
+    ("app create:account", ("app", "create", "--account", "no such/alias"), "invalid account"),
+    ("app extend:app_address", ("app", "extend", "nope", "1w", *SIGN), "invalid application address"),
+    ("app extend:app_address", ("app", "extend", BAD_CHECKSUM, "1w", *SIGN), "EIP-55 checksum"),
+    ("app extend:duration", ("app", "extend", APP, "0", *SIGN), "at least one second"),
+    ("app extend:duration", ("app", "extend", APP, HUGE, *SIGN), "too long"),
+    ("app extend:max_cost", ("app", "extend", APP, "1w", "--max-cost", "twenty", *SIGN), "invalid amount"),
+    ("app extend:account", ("app", "extend", APP, "1w", "--account", "dev:x"), "invalid account"),
+    ("app status:app_address", ("app", "status", "0x123"), "invalid application address"),
+    ("app list:owner", ("app", "list", "--owner", "0xZZ"), "invalid address"),
+    ("app watch:interval", ("app", "watch", "--interval", "-1"), "invalid interval"),
+    ("app watch:interval", ("app", "watch", "--interval", "nan"), "invalid interval"),
+    ("app watch:interval", ("app", "watch", "--interval", "inf"), "invalid interval"),
+    ("app watch:interval", ("app", "watch", "--interval", "0"), "invalid interval"),
+    ("app watch:polls", ("app", "watch", "--polls", "0"), "x>=1"),
+    ("fees status:holder", ("fees", "status", "--of", "0x1234"), "invalid address"),
+    ("fees status:holder", ("fees", "status", "--of", BAD_CHECKSUM), "EIP-55 checksum"),
+    ("fees claim:token", ("fees", "claim", "0xnot", *SIGN), "invalid token address"),
+    ("fees claim:token", ("fees", "claim", "US DC", *SIGN), "invalid token"),
+    ("fees claim:account", ("fees", "claim", "USDC", "--account", "dev:-1"), "invalid account"),
+    ("fees split:token", ("fees", "split", BAD_CHECKSUM, *SIGN), "EIP-55 checksum"),
+    ("fees split:account", ("fees", "split", "--account", "TEST::10"), "does not exist"),
+    ("fees buyback:token", ("fees", "buyback", "$$$", *SIGN), "invalid token"),
+    ("fees buyback:amount", ("fees", "buyback", "USDC", "--amount", "0", *SIGN), "must be more than 0"),
+    ("fees buyback:amount", ("fees", "buyback", "USDC", "--amount", "-5", *SIGN), "at least 0"),
+    ("fees buyback:min_out", ("fees", "buyback", "USDC", "--min-out", "-1", *SIGN), "at least 0"),
+    ("fees buyback:account", ("fees", "buyback", "USDC", "--account", "dev:"), "invalid account"),
+    ("oracle price:address", ("oracle", "price", "--oracle", NO_CODE), "is not a contract"),
+    ("oracle price:address", ("oracle", "price", "--oracle", "0xabc"), "invalid oracle"),
+    ("oracle sources:address", ("oracle", "sources", "--oracle", NO_CODE), "is not a contract"),
+    ("oracle history:address", ("oracle", "history", "--oracle", BAD_CHECKSUM), "EIP-55 checksum"),
+    ("oracle history:from_block", ("oracle", "history", "--from-block", "-5"), "x>=0"),
+    ("oracle history:last", ("oracle", "history", "--last", "0"), "x>=1"),
+    ("keeper settle:account", ("keeper", "settle", "--account", "a b"), "invalid account"),
+    ("keeper settle:interval", ("keeper", "settle", "--interval", "NaN", *SIGN), "invalid interval"),
+    ("keeper settle:rounds", ("keeper", "settle", "--rounds", "0", *SIGN), "x>=1"),
+    ("keeper settle:min_amount", ("keeper", "settle", "--min-amount", "-5", *SIGN), "x>=1"),
+    ("keeper settle:max_steps", ("keeper", "settle", "--max-steps", "0", *SIGN), "x>=1"),
+    ("keeper oracle:address", ("keeper", "oracle", "--oracle", NO_CODE, *SIGN), "is not a contract"),
+    ("keeper oracle:account", ("keeper", "oracle", "--account", "dev:10"), "does not exist"),
+    ("keeper oracle:interval", ("keeper", "oracle", "--interval", "-inf", *SIGN), "invalid interval"),
+    ("keeper oracle:rounds", ("keeper", "oracle", "--rounds", "-1", *SIGN), "x>=1"),
+    ("keeper oracle:retries", ("keeper", "oracle", "--retries", "0", *SIGN), "x>=1"),
+]
+
+NOT_INPUT = {"as_json", "dry_run", "once", "from_staking", "help", "version", "deployments"}
+"""Flags take no value; --deployments is a folder (any path works until a record is missing there)."""
+
+
+@pytest.fixture
+def nothing_sent(chain):
+    height = chain.blocks.height
+    yield
+    assert chain.blocks.height == height, "a refused command must not send a transaction"
+
+
+@pytest.mark.parametrize(("covers", "args", "message"), CASES, ids=[f"{c[0]}:{c[1][-1]}" for c in CASES])
+def test_bad_input_is_one_line_and_exit_2(stack, nothing_sent, covers, args, message):
+    synor = cli_for(stack[0])
+    code, out, err = synor(*args)
+    assert code == 2, err
+    assert out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert message in err
+    code, out, err = synor(*args, "--json")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert message in json.loads(err)["error"]
+
+
+def _parameters() -> set[str]:
+    """ "command path:parameter" for every option and argument people type, across every command."""
+    found = {f"root:{p.name}" for p in main.params if p.name not in NOT_INPUT}
+    ctx = click.Context(main)
+    for group_name in main.list_commands(ctx):
+        group = main.get_command(ctx, group_name)
+        assert isinstance(group, click.Group)
+        for name, command in group.commands.items():
+            for param in command.params:
+                if param.name not in NOT_INPUT:
+                    found.add(f"{group_name} {name}:{param.name}")
+    return found
+
+
+def test_the_table_covers_every_option_of_every_command():
+    covered = {covers for covers, _, _ in CASES}
+    assert _parameters() - covered == set()
+    assert covered - _parameters() == set()

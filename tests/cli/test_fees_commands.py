@@ -172,7 +172,7 @@ def test_buyback_command_and_refusals(cli, revenue_stack, accounts):
     assert code == 2 and "no USDC burn share" in err
 
 
-def _objects(text: str) -> list[dict]:
+def _objects(text: str) -> list[dict[str, Any]]:
     """The JSON lines a stream printed: one object per line."""
     return [json.loads(line) for line in text.splitlines()]
 

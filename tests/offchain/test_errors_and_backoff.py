@@ -63,7 +63,7 @@ def test_backoff_does_not_swallow_other_errors():
 
 
 def test_access_control_roles_are_named():
-    from eth_utils import keccak
+    from eth_utils.crypto import keccak
 
     data = function_signature_to_4byte_selector("AccessControlUnauthorizedAccount(address,bytes32)") + encode(
         ["address", "bytes32"], ["0x" + "ab" * 20, keccak(text="KEEPER_ROLE")]

@@ -46,7 +46,7 @@ class FlakyClient:
 def _context(tmp_path, as_json: bool = False, logged: list[str] | None = None) -> Context:
     context = Context(network="local", rpc_url=None, deployments=tmp_path, json=as_json)
     if logged is not None:
-        context.log = logged.append  # type: ignore[method-assign]
+        context.log = logged.append  # type: ignore[method-assign,assignment]
     return context
 
 

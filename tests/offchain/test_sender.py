@@ -6,8 +6,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from eth_abi import encode
-from eth_utils import function_signature_to_4byte_selector
+from eth_abi.abi import encode
+from eth_utils.abi import function_signature_to_4byte_selector
 from rich.console import Console
 from web3.exceptions import ContractCustomError
 
@@ -28,12 +28,12 @@ class FakeCall:
         self.estimate, self.revert = estimate, revert
         self.built = False
 
-    def estimate_gas(self, _: dict) -> int:
+    def estimate_gas(self, _: dict[str, object]) -> int:
         if self.revert is not None:
             raise ContractCustomError("0x" + self.revert.hex(), data="0x" + self.revert.hex())
         return self.estimate
 
-    def build_transaction(self, _: dict) -> dict:
+    def build_transaction(self, _: dict[str, object]) -> dict[str, object]:
         self.built = True
         raise AssertionError("a dry run or a refused call must not build a transaction")
 

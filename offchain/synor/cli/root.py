@@ -32,7 +32,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "fees": ("synor.cli.fees:fees", "Revenue distribution: the fee splitter, staking rewards and the burn."),
     "oracle": ("synor.cli.oracle:oracle", "The SYNOR/USD TWAP oracle billing converts USD prices with."),
     "keeper": ("synor.cli.keeper:keeper", "Keeper bots run by node operators."),
-    "usage": ("synor.cli.usage:usage", "Metering: ingest usage events, aggregate them, and follow the pipeline."),
+    "usage": (
+        "synor.cli.usage:usage",
+        "Metering: ingest usage events, aggregate them, and follow the pipeline.",
+    ),
 }
 """Name -> (``module:attribute``, one-line help shown by `synor --help` without importing it)."""
 

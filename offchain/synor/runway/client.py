@@ -127,8 +127,12 @@ class FactoryClient:
         """Every application created or imported here (optionally of one first owner), oldest first."""
         argument_filters = {"owner": _checksum(owner)} if owner else None
         logs = [
-            (log, False) for log in self.chain.scan_logs(self.factory.events.ApplicationCreated, argument_filters)
-        ] + [(log, True) for log in self.chain.scan_logs(self.factory.events.ApplicationImported, argument_filters)]
+            (log, False)
+            for log in self.chain.scan_logs(self.factory.events.ApplicationCreated, argument_filters)
+        ] + [
+            (log, True)
+            for log in self.chain.scan_logs(self.factory.events.ApplicationImported, argument_filters)
+        ]
         logs.sort(key=lambda item: (item[0]["blockNumber"], item[0]["logIndex"]))
         return [
             AppRecord(

@@ -34,7 +34,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "keeper": ("synor.cli.keeper:keeper", "Keeper bots run by node operators."),
     "usage": (
         "synor.cli.usage:usage",
-        "Metering: ingest usage events, aggregate them, and follow the pipeline.",
+        "Metered usage: ingest CloudEvents usage events and aggregate them.",
     ),
 }
 """Name -> (``module:attribute``, one-line help shown by `synor --help` without importing it)."""

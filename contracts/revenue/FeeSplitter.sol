@@ -308,18 +308,31 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         uint128 community = uint128(uint256(a) * _txCommunityBps / _BPS);
         uint128 validators = uint128(uint256(a) * _txValidatorsBps / _BPS);
         uint128 stakers = a - burnShare - community - validators;
-        // The stakers' share reaches staking as it accrues, so no backlog waits for a newcomer to capture;
-        // staking streams it out from now. A token staking does not list waits here for `releaseToStaking`.
-        bool forward = stakers != 0 && ISynorStaking(_staking).isRewardToken(token);
         Ledger storage l = _ledgers[token];
-        l.accounted += forward ? a - stakers : a;
+        l.accounted += a;
         l.burnAccrued += burnShare;
         l.stakersAccrued += stakers;
-        if (forward) l.stakersPaid += stakers;
         l.communityAccrued += community;
         l.validatorPoolAccrued += validators;
         emit TransactionFeesSplit(token, msg.sender, received, burnShare, stakers, community, validators);
-        if (forward) _forwardToStaking(token, stakers);
+        // The stakers' share reaches staking as it accrues, so no backlog waits for a newcomer to capture;
+        // staking streams it out from now. It waits here for `releaseToStaking` only when staking does not
+        // list the token or the token refuses the transfer (e.g. it blacklisted the staking contract): the
+        // fees of a misbehaving token are never blocked by their stakers' share.
+        if (stakers != 0 && ISynorStaking(_staking).isRewardToken(token)) {
+            l.stakersPaid += stakers;
+            l.accounted -= stakers;
+            if (IERC20(token).trySafeTransfer(_staking, stakers)) {
+                emit StakerRewardsReleased(token, stakers);
+                // What arrived (less any transfer fee) is counted by staking; the return value is informative.
+                // slither-disable-next-line unused-return
+                ISynorStaking(_staking).sync(token);
+            } else {
+                // Undo: the share stays held here. Safe after the call: every entry point is nonReentrant.
+                l.stakersPaid -= stakers;
+                l.accounted += stakers;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ revenue out

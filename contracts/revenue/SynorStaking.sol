@@ -109,11 +109,15 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
 
     /// @inheritdoc ISynorStaking
     function isRewardToken(address token) external view returns (bool) {
+        // A status enum, not a balance: equality is the meaning.
+        // slither-disable-next-line incorrect-equality
         return _rewards[token].status == Status.Active;
     }
 
     /// @inheritdoc ISynorStaking
     function isRetiredRewardToken(address token) external view returns (bool) {
+        // A status enum, not a balance: equality is the meaning.
+        // slither-disable-next-line incorrect-equality
         return _rewards[token].status == Status.Retired;
     }
 
@@ -151,7 +155,8 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         Reward storage r = _rewards[token];
         if (r.status != Status.Active) return (r.remaining, 0);
         (uint256 emitted, uint256 end_) = _pendingEmission(r);
-        return (r.remaining - emitted, r.remaining == emitted ? 0 : end_);
+        undistributed = r.remaining - emitted;
+        end = undistributed > 0 ? end_ : 0;
     }
 
     /// @inheritdoc ISynorStaking
@@ -238,6 +243,8 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         if (r.status != Status.Active) revert SynorStaking_NotRewardToken(token);
         _accrue(r);
         amount = unsynced(token);
+        // A donation can only raise the balance, and a zero skip is just a cheaper no-op: not exploitable.
+        // slither-disable-next-line incorrect-equality
         if (amount == 0) return 0;
         uint256 streaming = r.remaining + amount;
         uint256 end = block.timestamp + REWARD_DURATION;
@@ -337,6 +344,8 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         // slither-disable-next-line incorrect-equality
         if (r.remaining == 0 || block.timestamp == last) return;
         if (emitted != 0) {
+            // Always credited: `_pendingEmission` emits nothing while nothing is staked.
+            // slither-disable-next-line unused-return
             r.acc.credit(emitted, _totalStaked);
             r.remaining -= uint128(emitted); // emitted <= remaining
         }

@@ -122,7 +122,8 @@ contract RewardAccumulatorTest is TestBase {
         uint256 paidB = h.owed(h.member(1));
         assertLe(paidA, amount * a / (a + b), "a's share, rounded down");
         assertLe(amount * a / (a + b), paidA + 1, "a's share, within a unit");
-        assertLe(amount - paidA - paidB, 1, "at most one unit of dust for two members");
+        // Each payout rounds down (under a unit each) and the carry holds under a unit more.
+        assertLe(amount - paidA - paidB, 2, "under one unit of dust per member, plus the carry");
     }
 
     function test_aCreditToAnEmptySetIsRefusedAndKeptByTheCaller() public {

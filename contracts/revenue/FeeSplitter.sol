@@ -323,10 +323,7 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
             l.stakersPaid += stakers;
             l.accounted -= stakers;
             if (IERC20(token).trySafeTransfer(_staking, stakers)) {
-                emit StakerRewardsReleased(token, stakers);
-                // What arrived (less any transfer fee) is counted by staking; the return value is informative.
-                // slither-disable-next-line unused-return
-                ISynorStaking(_staking).sync(token);
+                _notifyStaking(token, stakers);
             } else {
                 // Undo: the share stays held here. Safe after the call: every entry point is nonReentrant.
                 l.stakersPaid -= stakers;
@@ -357,7 +354,8 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         if (!ISynorStaking(_staking).isRewardToken(token)) revert FeeSplitter_NotStakingReward(token);
         l.stakersPaid += due;
         l.accounted -= due;
-        _forwardToStaking(token, due);
+        IERC20(token).safeTransfer(_staking, due);
+        _notifyStaking(token, due);
         return due;
     }
 
@@ -530,10 +528,9 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         return amount;
     }
 
-    /// @dev Sends the stakers' share to staking, which adds it to its reward stream at once.
-    function _forwardToStaking(address token, uint256 amount) private {
+    /// @dev After sending `amount` of the stakers' share to staking: staking adds what arrived to its stream.
+    function _notifyStaking(address token, uint256 amount) private {
         emit StakerRewardsReleased(token, amount);
-        IERC20(token).safeTransfer(_staking, amount);
         // What arrived (less any transfer fee) is counted by staking; its return value is informative.
         // slither-disable-next-line unused-return
         ISynorStaking(_staking).sync(token);

@@ -37,6 +37,13 @@ contract StakingAttacksTest is RevenueDeployment {
         staking.stake(amount);
     }
 
+    function _unstakeAll(address who) internal {
+        uint256 staked = staking.stakeOf(who);
+        if (staked == 0) return;
+        vm.prank(who);
+        staking.requestUnstake(staked);
+    }
+
     function _claim(address who) internal returns (uint256) {
         vm.prank(who);
         return staking.claim(address(usdc));
@@ -131,5 +138,40 @@ contract StakingAttacksTest is RevenueDeployment {
         uint256 share = 60_000 * USDC * 9 * 1 hours / (10 * STREAM);
         assertLe(take, share, "attack 3 (one hour): more than the time-weighted share");
         assertLe(share - take, 1, "and exactly that share, rounded down");
+    }
+
+    /// @dev No ordering of stake, release, sync, claim, fee payment and unstake within one block lets a
+    /// newcomer take anything: rewards reach stakers only as time passes while they are staked.
+    function testFuzz_noSameBlockOrderingPaysANewcomer(uint256 seed, uint256 backlogDays, uint256 amount) public {
+        _stake(HONEST, 1_000_000 * SYNOR);
+        backlogDays = bound(backlogDays, 0, 40);
+        for (uint256 day; day < backlogDays; ++day) {
+            vm.warp(block.timestamp + 1 days);
+            _payTransactionFees(1_000 * USDC);
+        }
+        vm.warp(block.timestamp + bound(seed >> 128, 0, 3 days));
+        amount = bound(amount, 1, 1_000_000 * SYNOR); // up to eight stakes within its 10M
+        uint256 take;
+        for (uint256 i; i < 8; ++i) {
+            uint256 op = (seed >> (i * 4)) % 6;
+            if (op == 0) {
+                _stake(ATTACKER, amount);
+            } else if (op == 1) {
+                splitter.releaseToStaking(address(usdc));
+            } else if (op == 2) {
+                staking.sync(address(usdc));
+            } else if (op == 3) {
+                take += _claim(ATTACKER);
+            } else if (op == 4) {
+                _payTransactionFees(100_000 * USDC);
+            } else {
+                _unstakeAll(ATTACKER);
+            }
+        }
+        _unstakeAll(ATTACKER);
+        take += _claim(ATTACKER);
+        vm.warp(block.timestamp + 30 days); // cooling stakes earn nothing either
+        take += _claim(ATTACKER);
+        assertEq(take, 0, "a newcomer took rewards in the block it staked");
     }
 }

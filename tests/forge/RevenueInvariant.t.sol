@@ -84,6 +84,7 @@ contract RevenueHandler is TestBase {
     mapping(address token => uint256) public paidOut; // every base unit the splitter paid to a recipient
     mapping(address token => uint256) public releasedToStaking; // by the splitter
     mapping(address token => uint256) public donatedToStaking; // by plain transfer
+    mapping(address token => uint256) public recoveredFromStaking; // a retired stream's remainder
     mapping(address token => uint256) public stakerClaims;
     mapping(address token => mapping(address account => uint256)) public memberClaims;
     uint256 public synorBoughtAndBurned;
@@ -206,6 +207,7 @@ contract RevenueHandler is TestBase {
 
     function releaseToStaking(uint256 tokenSeed) external {
         address token = _token(tokenSeed);
+        if (!staking.isRewardToken(token)) return; // a retired token's share stays in the splitter
         uint256 released = splitter.releaseToStaking(token);
         paidOut[token] += released;
         releasedToStaking[token] += released;
@@ -273,7 +275,26 @@ contract RevenueHandler is TestBase {
         ++calls;
     }
 
+    /// @dev Governance retires a reward token, rarely (one call in 16): its share then stays in the splitter.
+    function retireRewardToken(uint256 tokenSeed, uint256 chance) external {
+        address token = _token(tokenSeed);
+        if (chance % 16 != 0 || !staking.isRewardToken(token)) return;
+        vm.prank(staking.defaultAdmin());
+        staking.retireRewardToken(token);
+        ++calls;
+    }
+
+    function recoverUndistributed(uint256 tokenSeed) external {
+        address token = _token(tokenSeed);
+        if (!staking.isRetiredRewardToken(token)) return;
+        address admin = staking.defaultAdmin();
+        vm.prank(admin);
+        recoveredFromStaking[token] += staking.recoverUndistributed(token, address(0xDEAD01));
+        ++calls;
+    }
+
     function stakingSync(uint256 tokenSeed) external {
+        if (!staking.isRewardToken(_token(tokenSeed))) return;
         staking.sync(_token(tokenSeed));
         ++calls;
     }
@@ -344,8 +365,9 @@ contract RevenueInvariantTest is RevenueDeployment {
         );
         assertEq(
             handler.releasedToStaking(token) + handler.donatedToStaking(token),
-            staking.rewardReserve(token) + staking.unsynced(token) + handler.stakerClaims(token),
-            "staker rewards in = held + claimed"
+            staking.rewardReserve(token) + staking.unsynced(token) + handler.stakerClaims(token)
+                + handler.recoveredFromStaking(token),
+            "staker rewards in = held + claimed + recovered"
         );
     }
 
@@ -426,6 +448,14 @@ contract RevenueInvariantTest is RevenueDeployment {
         assertTrue(handler.synorBoughtAndBurned() > 0, "SYNOR was bought and burned");
         assertTrue(splitter.book(address(synor)).burned > 0, "SYNOR burn share burned");
         assertTrue(handler.stakerClaims(address(usdc)) > 0, "stakers were paid");
+        handler.distributeTransactionFees(0, 500 * 1e6);
+        handler.warp(1 days);
+        handler.retireRewardToken(0, 0);
+        handler.recoverUndistributed(0);
+        assertTrue(handler.recoveredFromStaking(address(usdc)) > 0, "a retired stream's remainder was recovered");
+        handler.distributeTransactionFees(0, 500 * 1e6); // the stakers' share now waits in the splitter
+        handler.releaseToStaking(0);
+        handler.stakingClaim(0, 0);
         assertTrue(handler.memberClaims(address(usdc), handler.validator(0)) > 0, "validators were paid");
         invariant_everyBaseUnitIsAccountedFor();
         invariant_supplyFallsByExactlyWhatWasBurned();

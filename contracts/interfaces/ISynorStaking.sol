@@ -160,8 +160,10 @@ interface ISynorStaking {
     /// @return amount SYNOR returned.
     function withdraw() external returns (uint256 amount);
 
-    /// @notice Adds the reward `token` that arrived since the last sync to its stream and re-spreads the
-    /// stream over `REWARD_DURATION` from now. Anyone may call it; the fee splitter does after forwarding.
+    /// @notice Emits the stream of `token` up to now; then, if any of it arrived since the last sync, adds
+    /// that to the stream and re-spreads the stream over `REWARD_DURATION` from now. Anyone may call it; the
+    /// fee splitter does after forwarding. Each re-spread restarts the week for what was still streaming:
+    /// frequent small arrivals delay emission (never lose it).
     /// @return amount What arrived (zero is not an error).
     function sync(address token) external returns (uint256 amount);
 

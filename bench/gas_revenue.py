@@ -74,12 +74,22 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
             "tx_fees_synor": splitter.distributeTransactionFees(synor, 100 * SYNOR, sender=payer),
             "claim": splitter.claim(usdc, sender=treasury),
             "claim_member": splitter.claim(usdc, sender=operator),
-            "release": splitter.releaseToStaking(usdc, sender=keeper),
-            "sync": staking.sync(usdc, sender=keeper),
-            "staking_claim": staking.claim(usdc, sender=staker),
+            "release": splitter.releaseToStaking(usdc, sender=keeper),  # nothing held: fees were forwarded
+            "sync": _sync_a_transfer(),
+            "staking_claim": _claim_an_hour_later(),
             "burn": splitter.burn(sender=keeper),
             "buyback": _buy_back_in_a_later_block(),
         }
+
+    def _sync_a_transfer() -> Any:
+        # The splitter forwards the stakers' share itself; sync picks up rewards sent by plain transfer.
+        usdc.transfer(staking, 10 * USDC, sender=payer)
+        return staking.sync(usdc, sender=keeper)
+
+    def _claim_an_hour_later() -> Any:
+        # Rewards stream out over a week: claim once an hour of the stream has been emitted.
+        chain.pending_timestamp = chain.blocks.head.timestamp + 3600
+        return staking.claim(usdc, sender=staker)
 
     def _buy_back_in_a_later_block() -> Any:
         # Anvil mines at wall-clock time, so two blocks can share a second and the pair would then skip

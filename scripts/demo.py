@@ -204,7 +204,7 @@ def revenue_walkthrough(record: dict[str, dict[str, str]]) -> None:
 
     say(
         "A node operator's settlement keeper splits what arrived by plain transfer (70% operators, 20% treasury, "
-        "10% burn), hands the stakers their share, burns the SYNOR burn share, and buys SYNOR with the USDC burn "
+        "10% burn), burns the SYNOR burn share, and buys SYNOR with the USDC burn "
         "share through a real Uniswap V2 pool, then burns it. It is idempotent: a second run finds nothing to do."
     )
     run("synor keeper settle --once --account dev:0")
@@ -215,6 +215,12 @@ def revenue_walkthrough(record: dict[str, dict[str, str]]) -> None:
     run("synor fees claim USDC --account dev:4")
     run("synor fees claim USDC --account dev:5")
     run("synor fees claim USDC --account dev:6")
+    say(
+        "The stakers' share reached staking when the fees were paid and streams out over a week, by stake x time: "
+        "nobody who stakes later can take what accrued before. A week later dev:3 claims it."
+    )
+    rpc("evm_increaseTime", [7 * 24 * 3600])
+    rpc("evm_mine", [])
     run("synor fees claim SYNOR --staking --account dev:3")
     burned = supply_before - synor_supply(synor)
     say(
@@ -292,8 +298,11 @@ def walkthrough(record: dict[str, dict[str, str]]) -> int:
     revenue_walkthrough(record)
 
     console.print(Rule("when the runway runs out"))
-    say("Three weeks and a second later the runway has run out: the node must stop the application.")
-    rpc("evm_increaseTime", [3 * 7 * 24 * 3600 + 1])
+    say(
+        "Two more weeks and a second later (three weeks after it was paid) the runway has run out: the node must stop "
+        "the application."
+    )
+    rpc("evm_increaseTime", [2 * 7 * 24 * 3600 + 1])
     rpc("evm_mine", [])
     run(f"synor app status {app}")
     run("synor app watch --once")

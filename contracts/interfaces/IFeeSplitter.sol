@@ -18,7 +18,7 @@ import {IPriceSource} from "./IPriceSource.sol";
 /// their part by weight. Both sets use a reward-per-weight accumulator (1e36 precision, remainders
 /// carried); revenue arriving while a set has no weight is queued and goes to the next members.
 ///
-/// Every recipient pulls (`claim`); the stakers' share is released to the staking contract by anyone.
+/// Every recipient pulls (`claim`); the stakers' share is forwarded to the staking contract as it accrues.
 /// The SYNOR burn share is destroyed by `burn` (total supply falls); the burn share of any other token
 /// is held until a keeper buys SYNOR with it through the canonical Uniswap V2 factory's pair of the token
 /// and SYNOR, and burns the SYNOR that actually arrived.
@@ -179,6 +179,9 @@ interface IFeeSplitter {
     /// @notice The treasury, community pool, staking contract and splitter cannot be operators or validators.
     error FeeSplitter_ReservedRecipient(address account);
 
+    /// @notice The staking contract does not list `token` as a reward token, so the stakers' share waits here.
+    error FeeSplitter_NotStakingReward(address token);
+
     /// @notice Accepted revenue cannot be recovered: it belongs to its recipients.
     error FeeSplitter_CannotRecoverRevenue(address token);
 
@@ -277,6 +280,8 @@ interface IFeeSplitter {
     function distribute(address token, uint256 amount, address operator) external;
 
     /// @notice Pulls `amount` of `token` from the caller (approve first) and splits it as transaction fees.
+    /// The stakers' share goes to the staking contract in the same transaction (`StakerRewardsReleased`),
+    /// which streams it out from now, when staking lists `token`; otherwise it waits for `releaseToStaking`.
     function distributeTransactionFees(address token, uint256 amount) external;
 
     // ------------------------------------------------------------------ revenue out
@@ -288,7 +293,9 @@ interface IFeeSplitter {
     /// @notice As `claim`, sending to `to` (e.g. when the caller cannot receive the token).
     function claimTo(address token, address to) external returns (uint256 amount);
 
-    /// @notice Sends the stakers' share of `token` to the staking contract. Anyone may call it.
+    /// @notice Sends the stakers' share of `token` still held (accrued while staking did not list `token`)
+    /// to the staking contract, which adds it to its reward stream. Anyone may call it.
+    /// @dev Reverts `FeeSplitter_NotStakingReward` while staking does not list `token` and something is due.
     /// @return amount What was sent.
     function releaseToStaking(address token) external returns (uint256 amount);
 

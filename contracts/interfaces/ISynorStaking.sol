@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-/// @title SYNOR staking with reward-per-token accumulators
-/// @notice Stakers lock SYNOR and earn the stakers' share of transaction fees, in every reward token,
-/// pro rata to their stake and the time they held it. Rewards arrive by plain transfer (the fee
-/// splitter's `releaseToStaking`) and are picked up by the permissionless `sync`; paying 1,000 stakers
-/// costs what paying one does. Leaving takes two steps: `requestUnstake` stops the earning at once and
-/// starts a cool-down; `withdraw` returns the SYNOR after it.
-/// @dev Each reward token has an accumulator of reward per staked base unit at 1e36 precision; the
-/// division remainder is carried to the next sync, so no reward is lost to rounding. Rewards that
-/// arrive while nothing is staked stay queued and go to the next stakers.
+/// @title SYNOR staking with streamed rewards
+/// @notice Stakers lock SYNOR and earn the stakers' share of transaction fees, in every reward token, in
+/// proportion to stake x time. Rewards are never handed to whoever is staked at one instant: every amount
+/// that arrives (the fee splitter forwards the stakers' share as each fee is paid and calls `sync`) is added
+/// to the token's stream, and the stream's whole undistributed amount is re-spread over `REWARD_DURATION`
+/// (7 days) from that moment; while nothing is staked the stream is paused, so what would have been emitted
+/// is carried forward, never lost or stranded. Paying 1,000 stakers costs what paying one does.
+///
+/// Principal never depends on a reward token: `stake`, `requestUnstake` and `withdraw` make no call to any
+/// reward token and read no reward-token balance, so a misbehaving token (reverting `balanceOf`, wiped
+/// balances, blacklists, fees on transfer) can stall only its own rewards; governance can retire it.
+/// Leaving takes two steps: `requestUnstake` stops the earning at once and starts a cool-down; `withdraw`
+/// returns the SYNOR after it.
+/// @dev Per reward token: a stream (`remaining` emitted linearly until `end`: over an interval the stream
+/// emits `floor(remaining * elapsed / (end - lastUpdate))`, and everything at `end`, so the stream never
+/// loses a base unit), and a `RewardAccumulator` over the stakes (1e36 precision, division remainders
+/// carried, payouts rounded down). At most `MAX_REWARD_TOKENS` active and `MAX_RETIRED_REWARD_TOKENS`
+/// retired tokens: a stake change settles each, so its gas is bounded.
 interface ISynorStaking {
     // ------------------------------------------------------------------ events
 
@@ -27,15 +36,25 @@ interface ISynorStaking {
     /// @notice `account` was paid `amount` of reward `token`, sent to `to`.
     event RewardClaimed(address indexed token, address indexed account, address indexed to, uint256 amount);
 
-    /// @notice `amount` of reward `token` was credited to the current stakers.
-    event RewardsSynced(address indexed token, uint256 amount);
+    /// @notice `amount` of reward `token` arrived; the stream now emits `streaming` until `end`.
+    /// @param amount What arrived since the last sync (counted by balance, so fees on transfer are excluded).
+    /// @param streaming The stream's whole undistributed amount, `amount` included.
+    /// @param end When the stream will have emitted it all (later if nothing is staked for a while).
+    event RewardsSynced(address indexed token, uint256 amount, uint256 streaming, uint256 end);
 
     /// @notice `token` is now a reward token.
     event RewardTokenAdded(address indexed token);
 
+    /// @notice `token` is no longer a reward token: its stream stopped with `undistributed` not yet emitted.
+    /// What stakers earned until now stays claimable.
+    event RewardTokenRetired(address indexed token, uint256 undistributed);
+
+    /// @notice The `amount` of retired `token` its stream had not emitted was sent to `to`.
+    event UndistributedRecovered(address indexed token, address indexed to, uint256 amount);
+
     // ------------------------------------------------------------------ errors
 
-    /// @notice A zero address where a contract was expected.
+    /// @notice A zero address where a contract or recipient was expected.
     error SynorStaking_ZeroAddress();
 
     /// @notice An amount of zero.
@@ -50,19 +69,32 @@ interface ISynorStaking {
     /// @notice The cool-down ends at `unlockAt`.
     error SynorStaking_CoolingDown(uint256 unlockAt);
 
-    /// @notice `token` is not a reward token.
+    /// @notice `token` is not an active reward token (never added, or retired where an active one is needed).
     error SynorStaking_NotRewardToken(address token);
 
-    /// @notice `token` is a reward token already.
+    /// @notice `token` is not a retired reward token.
+    error SynorStaking_NotRetired(address token);
+
+    /// @notice `token` is, or was, a reward token already (a retired token cannot be added again).
     error SynorStaking_RewardTokenExists(address token);
 
-    /// @notice `MAX_REWARD_TOKENS` reward tokens exist already.
+    /// @notice `MAX_REWARD_TOKENS` reward tokens are active already.
     error SynorStaking_TooManyRewardTokens();
+
+    /// @notice `MAX_RETIRED_REWARD_TOKENS` reward tokens were retired already.
+    error SynorStaking_TooManyRetiredRewardTokens();
 
     // ------------------------------------------------------------------ views
 
-    /// @notice The most reward tokens (each stake change settles all of them).
+    /// @notice The most active reward tokens (each stake change settles all of them).
     function MAX_REWARD_TOKENS() external view returns (uint256);
+
+    /// @notice The most reward tokens that can ever be retired (a stake change settles those retired since
+    /// the staker's previous change).
+    function MAX_RETIRED_REWARD_TOKENS() external view returns (uint256);
+
+    /// @notice Seconds over which a stream's undistributed amount is re-spread when rewards arrive (7 days).
+    function REWARD_DURATION() external view returns (uint256);
 
     /// @notice The staked token, SYNOR.
     function stakingToken() external view returns (address);
@@ -70,11 +102,17 @@ interface ISynorStaking {
     /// @notice Seconds between `requestUnstake` and `withdraw`.
     function cooldown() external view returns (uint256);
 
-    /// @notice The reward tokens, in order of addition.
+    /// @notice The active reward tokens (a retirement moves the last one into the retired one's place).
     function rewardTokens() external view returns (address[] memory);
 
-    /// @notice Whether `token` is a reward token.
+    /// @notice The retired reward tokens, in order of retirement.
+    function retiredRewardTokens() external view returns (address[] memory);
+
+    /// @notice Whether `token` is an active reward token.
     function isRewardToken(address token) external view returns (bool);
+
+    /// @notice Whether `token` is a retired reward token.
+    function isRetiredRewardToken(address token) external view returns (bool);
 
     /// @notice SYNOR staked (earning) by `account`.
     function stakeOf(address account) external view returns (uint256);
@@ -88,16 +126,22 @@ interface ISynorStaking {
     /// @notice SYNOR cooling down for everyone.
     function totalCooling() external view returns (uint256);
 
-    /// @notice Reward per staked base unit of `token` so far, scaled by 1e36.
+    /// @notice Reward per staked base unit of `token` emitted so far (as of now), scaled by 1e36.
     function rewardPerToken(address token) external view returns (uint256);
 
-    /// @notice Rewards of `token` not yet credited (arrived since the last sync, or while nothing was staked).
+    /// @notice The stream of `token` as of now: what it has still to emit, and when it will have emitted it
+    /// all if someone stays staked (a retired token: what its stream had not emitted, recoverable; end 0).
+    function rewardStream(address token) external view returns (uint256 undistributed, uint256 end);
+
+    /// @notice Reward `token` that arrived by transfer and is not in the stream yet (`sync` adds it).
+    /// @dev Reads the token's balance: a view for keepers, never used by the principal functions.
     function unsynced(address token) external view returns (uint256);
 
-    /// @notice Reward `token` credited but not yet paid (including the carried rounding remainder).
+    /// @notice Reward `token` received and not yet paid: still streaming, emitted and unclaimed, rounding
+    /// dust, and a retired token's unrecovered remainder.
     function rewardReserve(address token) external view returns (uint256);
 
-    /// @notice What `account` can claim of `token` now, counting rewards not yet synced.
+    /// @notice What `account` can claim of `token` now (active or retired).
     function earned(address token, address account) external view returns (uint256);
 
     /// @notice What `account` has claimed of `token` so far.
@@ -105,7 +149,7 @@ interface ISynorStaking {
 
     // ------------------------------------------------------------------ actions
 
-    /// @notice Stakes `amount` SYNOR of the caller (approve first).
+    /// @notice Stakes `amount` SYNOR of the caller (approve first). Earns from this moment on.
     function stake(uint256 amount) external;
 
     /// @notice Stops staking `amount` SYNOR now; it can be withdrawn after the cool-down, which restarts
@@ -116,12 +160,14 @@ interface ISynorStaking {
     /// @return amount SYNOR returned.
     function withdraw() external returns (uint256 amount);
 
-    /// @notice Credits to the current stakers the reward `token` that arrived since the last sync.
-    /// Anyone may call it; with nothing staked the rewards stay queued.
-    /// @return amount What was credited.
+    /// @notice Emits the stream of `token` up to now; then, if any of it arrived since the last sync, adds
+    /// that to the stream and re-spreads the stream over `REWARD_DURATION` from now. Anyone may call it; the
+    /// fee splitter does after forwarding. Each re-spread restarts the week for what was still streaming:
+    /// frequent small arrivals delay emission (never lose it).
+    /// @return amount What arrived (zero is not an error).
     function sync(address token) external returns (uint256 amount);
 
-    /// @notice Pays the caller its reward in `token`.
+    /// @notice Pays the caller its reward in `token` (active or retired).
     /// @return amount What was paid (zero is not an error).
     function claim(address token) external returns (uint256 amount);
 
@@ -130,4 +176,15 @@ interface ISynorStaking {
 
     /// @notice Adds a reward token. Admin only.
     function addRewardToken(address token) external;
+
+    /// @notice Retires an active reward token: emits its stream up to now, stops it, and stops settling the
+    /// token on stake changes. Earned rewards stay claimable; what the stream had not emitted can be
+    /// recovered with `recoverUndistributed`. Makes no call to the token, so a broken token can be retired.
+    /// Admin only.
+    function retireRewardToken(address token) external;
+
+    /// @notice Sends what a retired token's stream had not emitted to `to` (e.g. to fund its replacement).
+    /// Admin only.
+    /// @return amount What was sent.
+    function recoverUndistributed(address token, address to) external returns (uint256 amount);
 }

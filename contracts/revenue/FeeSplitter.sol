@@ -10,9 +10,11 @@ import {AccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IFeeSplitter} from "../interfaces/IFeeSplitter.sol";
 import {IPriceSource} from "../interfaces/IPriceSource.sol";
+import {ISynorStaking} from "../interfaces/ISynorStaking.sol";
 import {ISynorToken} from "../interfaces/ISynorToken.sol";
 import {IUniswapV2Factory} from "../interfaces/external/IUniswapV2Factory.sol";
 import {IUniswapV2Pair} from "../interfaces/external/IUniswapV2Pair.sol";
+import {RewardAccumulator} from "./lib/RewardAccumulator.sol";
 
 /// @title FeeSplitter
 /// @notice Splits every payment per the seed's schedules and holds the parts until their owners pull them.
@@ -21,10 +23,9 @@ import {IUniswapV2Pair} from "../interfaces/external/IUniswapV2Pair.sol";
 /// validator weights; KEEPER_ROLE runs buy-backs. Splits, claims, releases and SYNOR burns are open.
 contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using RewardAccumulator for RewardAccumulator.State;
 
     uint256 private constant _BPS = 10_000;
-    /// @dev Fixed-point scale of the reward-per-weight accumulators.
-    uint256 private constant _PRECISION = 1e36;
 
     /// @inheritdoc IFeeSplitter
     uint256 public constant MAX_TOKENS = 8;
@@ -73,10 +74,9 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         uint128 claimed;
     }
 
-    /// @dev One token's accumulator in a weighted set.
+    /// @dev One token's accumulator in a weighted set (see RewardAccumulator for its rounding).
     struct PoolToken {
-        uint256 perWeight; // reward per unit of weight, scaled by 1e36
-        uint256 carry; // remainder of the last division, in (base units * 1e36), carried to the next fold
+        RewardAccumulator.State acc;
         uint256 folded; // pool accrual already credited to the accumulator
         mapping(address member => uint256) perWeightPaid;
     }
@@ -331,6 +331,21 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         l.communityAccrued += community;
         l.validatorPoolAccrued += validators;
         emit TransactionFeesSplit(token, msg.sender, received, burnShare, stakers, community, validators);
+        // The stakers' share reaches staking as it accrues, so no backlog waits for a newcomer to capture;
+        // staking streams it out from now. It waits here for `releaseToStaking` only when staking does not
+        // list the token or the token refuses the transfer (e.g. it blacklisted the staking contract): the
+        // fees of a misbehaving token are never blocked by their stakers' share.
+        if (stakers != 0 && ISynorStaking(_staking).isRewardToken(token)) {
+            l.stakersPaid += stakers;
+            l.accounted -= stakers;
+            if (IERC20(token).trySafeTransfer(_staking, stakers)) {
+                _notifyStaking(token, stakers);
+            } else {
+                // Undo: the share stays held here. Safe after the call: every entry point is nonReentrant.
+                l.stakersPaid -= stakers;
+                l.accounted += stakers;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ revenue out
@@ -352,10 +367,11 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         Ledger storage l = _ledgers[token];
         uint128 due = l.stakersAccrued - l.stakersPaid;
         if (due == 0) return 0;
+        if (!ISynorStaking(_staking).isRewardToken(token)) revert FeeSplitter_NotStakingReward(token);
         l.stakersPaid += due;
         l.accounted -= due;
-        emit StakerRewardsReleased(token, due);
         IERC20(token).safeTransfer(_staking, due);
+        _notifyStaking(token, due);
         return due;
     }
 
@@ -522,16 +538,18 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         return amount;
     }
 
+    /// @dev After sending `amount` of the stakers' share to staking: staking adds what arrived to its stream.
+    function _notifyStaking(address token, uint256 amount) private {
+        emit StakerRewardsReleased(token, amount);
+        // What arrived (less any transfer fee) is counted by staking; its return value is informative.
+        // slither-disable-next-line unused-return
+        ISynorStaking(_staking).sync(token);
+    }
+
     /// @dev Credits the pool's new accrual to its accumulator; queued while the pool has no weight.
     function _fold(Pool storage pool, address token, uint256 accrued) private returns (PoolToken storage pt) {
         pt = pool.tokens[token];
-        uint256 pending = accrued - pt.folded;
-        uint256 total = pool.totalWeight;
-        if (pending == 0 || total == 0) return pt;
-        uint256 numerator = pending * _PRECISION + pt.carry;
-        pt.perWeight += numerator / total;
-        pt.carry = numerator % total;
-        pt.folded = accrued;
+        if (pt.acc.credit(accrued - pt.folded, pool.totalWeight)) pt.folded = accrued;
     }
 
     /// @dev Folds, then returns what `member` earned since it was last settled and marks it settled.
@@ -540,9 +558,7 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         returns (uint256 earned)
     {
         PoolToken storage pt = _fold(pool, token, accrued);
-        uint256 perWeight = pt.perWeight;
-        earned = Math.mulDiv(pool.weight[member], perWeight - pt.perWeightPaid[member], _PRECISION);
-        pt.perWeightPaid[member] = perWeight;
+        return pt.acc.settle(pt.perWeightPaid, member, pool.weight[member]);
     }
 
     function _pendingOf(Pool storage pool, address token, address member, uint256 accrued)
@@ -553,8 +569,8 @@ contract FeeSplitter is IFeeSplitter, AccessControlDefaultAdminRules, Reentrancy
         uint256 weight = pool.weight[member];
         if (weight == 0) return 0;
         PoolToken storage pt = pool.tokens[token];
-        uint256 perWeight = pt.perWeight + ((accrued - pt.folded) * _PRECISION + pt.carry) / pool.totalWeight;
-        return Math.mulDiv(weight, perWeight - pt.perWeightPaid[member], _PRECISION);
+        uint256 perWeight = pt.acc.previewPerWeight(accrued - pt.folded, pool.totalWeight);
+        return RewardAccumulator.pending(pt.perWeightPaid, member, weight, perWeight);
     }
 
     /// @dev Settles `member` in every accepted token at its old weight, then changes the weight.

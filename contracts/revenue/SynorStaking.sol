@@ -3,39 +3,55 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ISynorStaking} from "../interfaces/ISynorStaking.sol";
+import {RewardAccumulator} from "./lib/RewardAccumulator.sol";
 
 /// @title SynorStaking
-/// @notice Stake SYNOR, earn the stakers' share of transaction fees in every reward token.
+/// @notice Stake SYNOR, earn the stakers' share of transaction fees, streamed, in every reward token.
 contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
-
-    /// @dev Fixed-point scale of the reward-per-token accumulators.
-    uint256 private constant _PRECISION = 1e36;
+    using RewardAccumulator for RewardAccumulator.State;
 
     /// @inheritdoc ISynorStaking
     uint256 public constant MAX_REWARD_TOKENS = 8;
+    /// @inheritdoc ISynorStaking
+    uint256 public constant MAX_RETIRED_REWARD_TOKENS = 8;
+    /// @inheritdoc ISynorStaking
+    uint256 public constant REWARD_DURATION = 7 days;
 
-    struct Reward {
-        // slot 0, packed: read together by every sync and claim. reserve <= the token's balance < 2^128.
-        uint128 reserve; // credited to stakers and not yet paid, including the carried dust
-        bool listed;
-        // slot 1
-        uint256 perToken; // reward per staked base unit, scaled by 1e36
-        // slot 2
-        uint256 carry; // remainder of the last division, in (base units * 1e36), carried to the next sync
+    enum Status {
+        None,
+        Active,
+        Retired
     }
 
-    struct AccountReward {
-        uint256 perTokenPaid; // the accumulator when this account was last settled
-        // one slot, packed: both are bounded by the rewards credited, < 2^128.
+    struct Reward {
+        // slot 0, packed: the stream, read by every accrual. remaining <= reserve < 2^128; timestamps < 2^64.
+        uint128 remaining; // received, not yet emitted (retired: not emitted, recoverable)
+        uint64 lastUpdate; // when the stream was last accrued
+        uint64 end; // when the stream will have emitted `remaining`; moved later while nothing is staked
+        // slots 1-2
+        RewardAccumulator.State acc; // emitted reward per staked base unit
+        // slot 3, packed: reserve <= what the token's transfers delivered, < 2^128; fewer than 2^32 retirements.
+        uint128 reserve; // received and not yet paid (streaming + emitted unclaimed + dust)
+        uint32 retiredIndex; // position in _retiredTokens once retired
+        Status status;
+    }
+
+    /// @dev One slot, packed: both bounded by the rewards received, < 2^128.
+    struct Balance {
         uint128 owed; // settled and unpaid
         uint128 claimed; // paid so far
+    }
+
+    /// @dev One slot, packed: a stake cannot exceed SYNOR's supply (< 2^128); fewer than 2^32 retirements.
+    struct Staker {
+        uint128 amount; // staked, earning
+        uint32 retirementsSeen; // retired tokens [0, retirementsSeen) are settled for this staker
     }
 
     /// @dev Packed in one slot: an amount that cannot exceed SYNOR's supply (< 2^128) and a timestamp.
@@ -48,9 +64,11 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     uint256 private immutable _cooldown;
 
     address[] private _rewardTokens;
+    address[] private _retiredTokens;
     mapping(address token => Reward) private _rewards;
-    mapping(address token => mapping(address account => AccountReward)) private _accountRewards;
-    mapping(address account => uint256) private _stakes;
+    mapping(address token => mapping(address account => uint256)) private _paid;
+    mapping(address token => mapping(address account => Balance)) private _balances;
+    mapping(address account => Staker) private _stakers;
     mapping(address account => Cooling) private _cooling;
     uint256 private _totalStaked;
     uint256 private _totalCooling;
@@ -58,7 +76,7 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     /// @param stakingToken_ SYNOR.
     /// @param cooldown_ Seconds between `requestUnstake` and `withdraw`.
     /// @param adminDelay Delay of a two-step admin transfer (OpenZeppelin's default admin rules).
-    /// @param admin The admin (adds reward tokens); a timelock in production.
+    /// @param admin The admin (adds and retires reward tokens); a timelock in production.
     constructor(IERC20 stakingToken_, uint256 cooldown_, uint48 adminDelay, address admin)
         AccessControlDefaultAdminRules(adminDelay, admin)
     {
@@ -85,13 +103,27 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     }
 
     /// @inheritdoc ISynorStaking
+    function retiredRewardTokens() external view returns (address[] memory) {
+        return _retiredTokens;
+    }
+
+    /// @inheritdoc ISynorStaking
     function isRewardToken(address token) external view returns (bool) {
-        return _rewards[token].listed;
+        // A status enum, not a balance: equality is the meaning.
+        // slither-disable-next-line incorrect-equality
+        return _rewards[token].status == Status.Active;
+    }
+
+    /// @inheritdoc ISynorStaking
+    function isRetiredRewardToken(address token) external view returns (bool) {
+        // A status enum, not a balance: equality is the meaning.
+        // slither-disable-next-line incorrect-equality
+        return _rewards[token].status == Status.Retired;
     }
 
     /// @inheritdoc ISynorStaking
     function stakeOf(address account) external view returns (uint256) {
-        return _stakes[account];
+        return _stakers[account].amount;
     }
 
     /// @inheritdoc ISynorStaking
@@ -111,15 +143,29 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     }
 
     /// @inheritdoc ISynorStaking
-    function rewardPerToken(address token) external view returns (uint256) {
-        return _rewards[token].perToken;
+    function rewardPerToken(address token) public view returns (uint256) {
+        Reward storage r = _rewards[token];
+        if (r.status != Status.Active) return r.acc.perWeight;
+        (uint256 emitted,) = _pendingEmission(r);
+        return r.acc.previewPerWeight(emitted, _totalStaked);
+    }
+
+    /// @inheritdoc ISynorStaking
+    function rewardStream(address token) external view returns (uint256 undistributed, uint256 end) {
+        Reward storage r = _rewards[token];
+        if (r.status != Status.Active) return (r.remaining, 0);
+        (uint256 emitted, uint256 end_) = _pendingEmission(r);
+        undistributed = r.remaining - emitted;
+        end = undistributed > 0 ? end_ : 0;
     }
 
     /// @inheritdoc ISynorStaking
     function unsynced(address token) public view returns (uint256) {
         uint256 held = _rewards[token].reserve;
         if (token == address(_stakingToken)) held += _totalStaked + _totalCooling;
-        return IERC20(token).balanceOf(address(this)) - held;
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        // A token that wiped or lowered our balance has nothing new: its shortfall is its own holders' loss.
+        return balance > held ? balance - held : 0;
     }
 
     /// @inheritdoc ISynorStaking
@@ -130,25 +176,29 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     /// @inheritdoc ISynorStaking
     function earned(address token, address account) external view returns (uint256) {
         Reward storage r = _rewards[token];
-        if (!r.listed) return 0;
-        uint256 perToken = r.perToken;
-        if (_totalStaked != 0) perToken += (unsynced(token) * _PRECISION + r.carry) / _totalStaked;
-        AccountReward storage a = _accountRewards[token][account];
-        return a.owed + Math.mulDiv(_stakes[account], perToken - a.perTokenPaid, _PRECISION);
+        Staker memory s = _stakers[account];
+        uint256 owed = _balances[token][account].owed;
+        if (r.status == Status.Active) {
+            return owed + RewardAccumulator.pending(_paid[token], account, s.amount, rewardPerToken(token));
+        }
+        if (r.status == Status.Retired && s.retirementsSeen <= r.retiredIndex) {
+            return owed + RewardAccumulator.pending(_paid[token], account, s.amount, r.acc.perWeight);
+        }
+        return owed;
     }
 
     /// @inheritdoc ISynorStaking
     function claimed(address token, address account) external view returns (uint256) {
-        return _accountRewards[token][account].claimed;
+        return _balances[token][account].claimed;
     }
 
-    // ------------------------------------------------------------------ actions
+    // ------------------------------------------------------------------ principal (no reward-token calls)
 
     /// @inheritdoc ISynorStaking
     function stake(uint256 amount) external nonReentrant {
         if (amount == 0) revert SynorStaking_ZeroAmount();
-        _settleAll(msg.sender);
-        _stakes[msg.sender] += amount;
+        Staker storage s = _settleAll(msg.sender);
+        s.amount += SafeCast.toUint128(amount);
         _totalStaked += amount;
         emit Staked(msg.sender, amount);
         _stakingToken.safeTransferFrom(msg.sender, address(this), amount);
@@ -157,12 +207,12 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     /// @inheritdoc ISynorStaking
     function requestUnstake(uint256 amount) external nonReentrant {
         if (amount == 0) revert SynorStaking_ZeroAmount();
-        uint256 staked = _stakes[msg.sender];
+        uint256 staked = _stakers[msg.sender].amount;
         if (amount > staked) revert SynorStaking_InsufficientStake(amount, staked);
-        _settleAll(msg.sender);
-        // Cannot underflow: amount <= staked <= _totalStaked, checked above.
+        Staker storage s = _settleAll(msg.sender);
+        // Cannot underflow: amount <= staked <= _totalStaked, checked above; staked < 2^128.
         unchecked {
-            _stakes[msg.sender] = staked - amount;
+            s.amount = uint128(staked - amount);
             _totalStaked -= amount;
         }
         Cooling storage c = _cooling[msg.sender];
@@ -185,10 +235,25 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         _stakingToken.safeTransfer(msg.sender, amount);
     }
 
+    // ------------------------------------------------------------------ rewards
+
     /// @inheritdoc ISynorStaking
     function sync(address token) external nonReentrant returns (uint256 amount) {
-        if (!_rewards[token].listed) revert SynorStaking_NotRewardToken(token);
-        return _sync(token);
+        Reward storage r = _rewards[token];
+        if (r.status != Status.Active) revert SynorStaking_NotRewardToken(token);
+        _accrue(r);
+        amount = unsynced(token);
+        // A donation can only raise the balance, and a zero skip is just a cheaper no-op: not exploitable.
+        // slither-disable-next-line incorrect-equality
+        if (amount == 0) return 0;
+        uint256 streaming = r.remaining + amount;
+        uint256 end = block.timestamp + REWARD_DURATION;
+        // streaming <= reserve + amount, checked by the SafeCast of the new reserve.
+        r.reserve = SafeCast.toUint128(r.reserve + amount);
+        r.remaining = uint128(streaming);
+        r.lastUpdate = uint64(block.timestamp);
+        r.end = uint64(end);
+        emit RewardsSynced(token, amount, streaming, end);
     }
 
     /// @inheritdoc ISynorStaking
@@ -202,72 +267,144 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         return _claim(token, to);
     }
 
+    // ------------------------------------------------------------------ administration
+
     /// @inheritdoc ISynorStaking
     function addRewardToken(address token) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (token == address(0)) revert SynorStaking_ZeroAddress();
         Reward storage r = _rewards[token];
-        if (r.listed) revert SynorStaking_RewardTokenExists(token);
+        if (r.status != Status.None) revert SynorStaking_RewardTokenExists(token);
         if (_rewardTokens.length >= MAX_REWARD_TOKENS) revert SynorStaking_TooManyRewardTokens();
-        r.listed = true;
+        r.status = Status.Active;
         _rewardTokens.push(token);
         emit RewardTokenAdded(token);
     }
 
-    // ------------------------------------------------------------------ internals
-
-    function _claim(address token, address to) private returns (uint256 amount) {
+    /// @inheritdoc ISynorStaking
+    function retireRewardToken(address token) external onlyRole(DEFAULT_ADMIN_ROLE) {
         Reward storage r = _rewards[token];
-        if (!r.listed) revert SynorStaking_NotRewardToken(token);
-        _sync(token);
-        AccountReward storage a = _accountRewards[token][msg.sender];
-        uint256 perToken = r.perToken;
-        amount = a.owed + Math.mulDiv(_stakes[msg.sender], perToken - a.perTokenPaid, _PRECISION);
-        a.perTokenPaid = perToken;
+        if (r.status != Status.Active) revert SynorStaking_NotRewardToken(token);
+        uint256 retired = _retiredTokens.length;
+        if (retired >= MAX_RETIRED_REWARD_TOKENS) revert SynorStaking_TooManyRetiredRewardTokens();
+        _accrue(r);
+        r.status = Status.Retired;
+        r.retiredIndex = uint32(retired); // < MAX_RETIRED_REWARD_TOKENS
+        _retiredTokens.push(token);
+        uint256 count = _rewardTokens.length;
+        for (uint256 i; i < count; ++i) {
+            if (_rewardTokens[i] == token) {
+                _rewardTokens[i] = _rewardTokens[count - 1];
+                _rewardTokens.pop();
+                break;
+            }
+        }
+        emit RewardTokenRetired(token, r.remaining);
+    }
+
+    /// @inheritdoc ISynorStaking
+    function recoverUndistributed(address token, address to)
+        external
+        nonReentrant
+        onlyRole(DEFAULT_ADMIN_ROLE)
+        returns (uint256 amount)
+    {
+        if (to == address(0)) revert SynorStaking_ZeroAddress();
+        Reward storage r = _rewards[token];
+        if (r.status != Status.Retired) revert SynorStaking_NotRetired(token);
+        amount = r.remaining;
         if (amount == 0) return 0;
-        // amount <= reserve < 2^128: what an account earned never exceeds what was credited.
-        a.owed = 0;
-        a.claimed += uint128(amount);
+        r.remaining = 0;
+        // remaining <= reserve: it was received and never emitted.
         r.reserve -= uint128(amount);
-        emit RewardClaimed(token, msg.sender, to, amount);
+        emit UndistributedRecovered(token, to, amount);
         IERC20(token).safeTransfer(to, amount);
     }
 
-    /// @dev Credits the rewards that arrived since the last sync to the current stakers, in O(1).
-    /// With nothing staked they stay unsynced (queued) for the next stakers.
-    function _sync(address token) private returns (uint256 amount) {
-        uint256 total = _totalStaked;
-        if (total == 0) return 0;
-        amount = unsynced(token);
-        // A donation can only raise the balance, and a zero skip is just a cheaper no-op: not exploitable.
-        // slither-disable-next-line incorrect-equality
-        if (amount == 0) return 0;
-        Reward storage r = _rewards[token];
-        uint256 numerator = amount * _PRECISION + r.carry;
-        r.perToken += numerator / total;
-        r.carry = numerator % total;
-        r.reserve += SafeCast.toUint128(amount);
-        emit RewardsSynced(token, amount);
+    // ------------------------------------------------------------------ internals
+
+    /// @dev What the stream of an active token would emit now, and its end as of now (pushed later by the
+    /// time nothing was staked). Invariant: `remaining > 0` implies `lastUpdate < end`.
+    function _pendingEmission(Reward storage r) private view returns (uint256 emitted, uint256 end) {
+        uint256 remaining = r.remaining;
+        uint256 last = r.lastUpdate;
+        end = r.end;
+        if (remaining == 0 || block.timestamp <= last) return (0, end);
+        if (_totalStaked == 0) return (0, end + (block.timestamp - last)); // paused: carried forward
+        if (block.timestamp >= end) return (remaining, end);
+        // Rounded down; the rest stays in the stream and is emitted by `end`. No overflow: < 2^128 * 2^64.
+        emitted = remaining * (block.timestamp - last) / (end - last);
     }
 
-    function _settle(address token, address account) private {
-        AccountReward storage a = _accountRewards[token][account];
-        uint256 perToken = _rewards[token].perToken;
-        uint256 paid = a.perTokenPaid;
-        // Skipping when already settled saves writes; the accumulator only grows, so == is exact.
+    /// @dev Emits the stream up to now into the accumulator (storage only, no token call). With nothing
+    /// staked the stream is paused instead: its end moves later by the time elapsed.
+    function _accrue(Reward storage r) private {
+        (uint256 emitted, uint256 end) = _pendingEmission(r);
+        uint256 last = r.lastUpdate;
+        // Nothing streaming, or accrued this second already: nothing to write.
         // slither-disable-next-line incorrect-equality
-        if (perToken == paid) return;
-        // Bounded by the reserve credited, < 2^128.
-        a.owed += uint128(Math.mulDiv(_stakes[account], perToken - paid, _PRECISION));
-        a.perTokenPaid = perToken;
+        if (r.remaining == 0 || block.timestamp == last) return;
+        if (emitted != 0) {
+            // Always credited: `_pendingEmission` emits nothing while nothing is staked.
+            // slither-disable-next-line unused-return
+            r.acc.credit(emitted, _totalStaked);
+            r.remaining -= uint128(emitted); // emitted <= remaining
+        }
+        r.lastUpdate = uint64(block.timestamp);
+        r.end = uint64(end);
     }
 
-    /// @dev Before a stake changes: credit pending rewards to the old stakes, then settle the account.
-    function _settleAll(address account) private {
+    function _settle(address token, Reward storage r, address account, uint256 amount) private {
+        uint256 e = r.acc.settle(_paid[token], account, amount);
+        // Bounded by the rewards received, < 2^128.
+        if (e != 0) _balances[token][account].owed += uint128(e);
+    }
+
+    /// @dev Before a stake changes: settles the retired tokens this staker has not settled since their
+    /// retirement (its stake has not changed since), then accrues and settles every active token. Storage
+    /// only: no reward token is called.
+    function _settleAll(address account) private returns (Staker storage s) {
+        s = _stakers[account];
+        uint256 amount = s.amount;
+        uint256 retired = _retiredTokens.length;
+        uint256 seen = s.retirementsSeen;
+        if (seen != retired) {
+            if (amount != 0) {
+                for (uint256 i = seen; i < retired; ++i) {
+                    address token = _retiredTokens[i];
+                    _settle(token, _rewards[token], account, amount);
+                }
+            }
+            s.retirementsSeen = uint32(retired); // <= MAX_RETIRED_REWARD_TOKENS
+        }
         uint256 count = _rewardTokens.length;
         for (uint256 i; i < count; ++i) {
             address token = _rewardTokens[i];
-            _sync(token);
-            _settle(token, account);
+            Reward storage r = _rewards[token];
+            _accrue(r);
+            _settle(token, r, account, amount);
         }
+    }
+
+    function _claim(address token, address to) private returns (uint256 amount) {
+        Reward storage r = _rewards[token];
+        Status status = r.status;
+        if (status == Status.None) revert SynorStaking_NotRewardToken(token);
+        Staker storage s = _stakers[msg.sender];
+        if (status == Status.Active) {
+            _accrue(r);
+            _settle(token, r, msg.sender, s.amount);
+        } else if (s.retirementsSeen <= r.retiredIndex) {
+            // Retired after this staker's last stake change: its stake is unchanged since, settle at it.
+            _settle(token, r, msg.sender, s.amount);
+        }
+        Balance storage b = _balances[token][msg.sender];
+        amount = b.owed;
+        if (amount == 0) return 0;
+        // amount <= reserve < 2^128: what an account earned never exceeds what was received.
+        b.owed = 0;
+        b.claimed += uint128(amount);
+        r.reserve -= uint128(amount);
+        emit RewardClaimed(token, msg.sender, to, amount);
+        IERC20(token).safeTransfer(to, amount);
     }
 }

@@ -330,7 +330,10 @@ def test_import_without_prefund_human_output(project, accounts, stack, synor):
             ),
             "more than --max-cost",
         ),
-        (("app", "import", "nope", "--location", LOCATION, "--account", "dev:1"), "invalid application address"),
+        (
+            ("app", "import", "nope", "--location", LOCATION, "--account", "dev:1"),
+            "invalid application address",
+        ),
         (("app", "create", "--location", "", "--account", "dev:1"), "location is empty"),
         (("app", "create", "--location", "é" * 513, "--account", "dev:1"), "1026 bytes long"),
     ],

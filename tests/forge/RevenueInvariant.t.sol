@@ -84,7 +84,9 @@ contract RevenueHandler is TestBase {
 
     mapping(address token => uint256) public revenueIn; // every base unit paid to the splitter
     mapping(address token => uint256) public paidOut; // every base unit the splitter paid to a recipient
-    mapping(address token => uint256) public releasedToStaking;
+    mapping(address token => uint256) public releasedToStaking; // by the splitter
+    mapping(address token => uint256) public donatedToStaking; // by plain transfer
+    mapping(address token => uint256) public recoveredFromStaking; // a retired stream's remainder
     mapping(address token => uint256) public stakerClaims;
     mapping(address token => mapping(address account => uint256)) public memberClaims;
     uint256 public synorBoughtAndBurned;
@@ -164,7 +166,12 @@ contract RevenueHandler is TestBase {
         amount = _bound(token, amount);
         _fund(token, address(this), amount);
         IERC20(token).approve(address(splitter), amount);
+        uint256 before = splitter.book(token).stakersPaid;
         splitter.distributeTransactionFees(token, amount);
+        // The stakers' share is forwarded to staking inside the call.
+        uint256 forwarded = splitter.book(token).stakersPaid - before;
+        paidOut[token] += forwarded;
+        releasedToStaking[token] += forwarded;
         revenueIn[token] += amount;
         ++calls;
     }
@@ -202,6 +209,7 @@ contract RevenueHandler is TestBase {
 
     function releaseToStaking(uint256 tokenSeed) external {
         address token = _token(tokenSeed);
+        if (!staking.isRewardToken(token)) return; // a retired token's share stays in the splitter
         uint256 released = splitter.releaseToStaking(token);
         paidOut[token] += released;
         releasedToStaking[token] += released;
@@ -254,7 +262,41 @@ contract RevenueHandler is TestBase {
         ++calls;
     }
 
+    /// @dev Time passes: reward streams emit.
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 1, 10 days));
+        ++calls;
+    }
+
+    /// @dev Rewards sent to staking by plain transfer, picked up by `sync`.
+    function donateToStaking(uint256 tokenSeed, uint256 amount) external {
+        address token = _token(tokenSeed);
+        amount = _bound(token, amount);
+        _fund(token, address(staking), amount);
+        donatedToStaking[token] += amount;
+        ++calls;
+    }
+
+    /// @dev Governance retires a reward token, rarely (one call in 16): its share then stays in the splitter.
+    function retireRewardToken(uint256 tokenSeed, uint256 chance) external {
+        address token = _token(tokenSeed);
+        if (chance % 16 != 0 || !staking.isRewardToken(token)) return;
+        vm.prank(staking.defaultAdmin());
+        staking.retireRewardToken(token);
+        ++calls;
+    }
+
+    function recoverUndistributed(uint256 tokenSeed) external {
+        address token = _token(tokenSeed);
+        if (!staking.isRetiredRewardToken(token)) return;
+        address admin = staking.defaultAdmin();
+        vm.prank(admin);
+        recoveredFromStaking[token] += staking.recoverUndistributed(token, address(0xDEAD01));
+        ++calls;
+    }
+
     function stakingSync(uint256 tokenSeed) external {
+        if (!staking.isRewardToken(_token(tokenSeed))) return;
         staking.sync(_token(tokenSeed));
         ++calls;
     }
@@ -324,9 +366,10 @@ contract RevenueInvariantTest is RevenueDeployment {
             "staking balance = principal + reserve + unsynced"
         );
         assertEq(
-            handler.releasedToStaking(token),
-            staking.rewardReserve(token) + staking.unsynced(token) + handler.stakerClaims(token),
-            "staker rewards in = held + claimed"
+            handler.releasedToStaking(token) + handler.donatedToStaking(token),
+            staking.rewardReserve(token) + staking.unsynced(token) + handler.stakerClaims(token)
+                + handler.recoveredFromStaking(token),
+            "staker rewards in = held + claimed + recovered"
         );
     }
 
@@ -354,7 +397,9 @@ contract RevenueInvariantTest is RevenueDeployment {
             for (uint256 i; i < 3; ++i) {
                 owed += staking.earned(token, handler.staker(i));
             }
-            assertLe(owed, staking.rewardReserve(token) + staking.unsynced(token), "stakers' earnings are covered");
+            (uint256 streaming,) = staking.rewardStream(token);
+            // What stakers can claim plus what is still streaming never exceeds what staking holds for them.
+            assertLe(owed + streaming, staking.rewardReserve(token), "stakers' earnings are covered");
             uint256 members;
             for (uint256 i; i < 3; ++i) {
                 members += splitter.claimable(token, handler.operator(i));
@@ -392,6 +437,9 @@ contract RevenueInvariantTest is RevenueDeployment {
         }
         handler.releaseToStaking(0);
         handler.releaseToStaking(1);
+        handler.donateToStaking(0, 5 * 1e6 + 1);
+        handler.stakingSync(0);
+        handler.warp(3 days);
         handler.stakingClaim(0, 0);
         handler.stakingClaim(1, 1);
         handler.requestUnstake(0, 100 * 1e18);
@@ -402,6 +450,14 @@ contract RevenueInvariantTest is RevenueDeployment {
         assertTrue(handler.synorBoughtAndBurned() > 0, "SYNOR was bought and burned");
         assertTrue(splitter.book(address(synor)).burned > 0, "SYNOR burn share burned");
         assertTrue(handler.stakerClaims(address(usdc)) > 0, "stakers were paid");
+        handler.distributeTransactionFees(0, 500 * 1e6);
+        handler.warp(1 days);
+        handler.retireRewardToken(0, 0);
+        handler.recoverUndistributed(0);
+        assertTrue(handler.recoveredFromStaking(address(usdc)) > 0, "a retired stream's remainder was recovered");
+        handler.distributeTransactionFees(0, 500 * 1e6); // the stakers' share now waits in the splitter
+        handler.releaseToStaking(0);
+        handler.stakingClaim(0, 0);
         assertTrue(handler.memberClaims(address(usdc), handler.validator(0)) > 0, "validators were paid");
         invariant_everyBaseUnitIsAccountedFor();
         invariant_supplyFallsByExactlyWhatWasBurned();

@@ -18,7 +18,10 @@ class FlakyClient:
     """Chain state in memory; the first read fails like a node that is down, one step kind is refused."""
 
     def __init__(self, refuse: StepKind | None = None) -> None:
-        self.state = TokenState(TOKEN, False, unaccounted=1_000, stakers_due=0, pending_burn=0)
+        # A token whose stakers' share waits in the splitter (it accrued before staking listed the token).
+        self.state = TokenState(
+            TOKEN, False, unaccounted=1_000, stakers_due=0, pending_burn=0, staking_listed=True
+        )
         self.reads = 0
         self.sent: list[Step] = []
         self.refuse = refuse

@@ -49,14 +49,17 @@ def test_order_is_split_release_sync_then_burns():
     ]
 
 
-def test_sync_waits_for_stakers_and_listing():
-    assert plan([settled(staking_listed=True, staking_unsynced=5, total_staked=0)]) == []
-    assert plan([settled(staking_listed=False, staking_unsynced=5, total_staked=9)]) == []
+def test_release_and_sync_wait_for_listing_but_not_for_stakers():
+    # A release reverts while staking does not list the token; a sync only exists for listed tokens.
+    assert plan([settled(staking_listed=False, stakers_due=5, staking_unsynced=5, total_staked=9)]) == []
+    # With nobody staked a synced stream waits for the first staker instead of being stranded: sync anyway.
+    steps = plan([settled(staking_listed=True, stakers_due=4, staking_unsynced=5, total_staked=0)])
+    assert [(s.kind, s.amount) for s in steps] == [(StepKind.RELEASE, 4), (StepKind.SYNC, 5)]
 
 
 def test_thresholds_hold_small_amounts_back():
     policy = Policy(min_amount=1_000)
-    assert plan([settled(unaccounted=999, stakers_due=999)], policy) == []
+    assert plan([settled(unaccounted=999, stakers_due=999, staking_listed=True)], policy) == []
     assert [s.kind for s in plan([settled(unaccounted=1_000)], policy)] == [StepKind.SPLIT]
 
 
@@ -105,10 +108,8 @@ def _apply(state: TokenState, step: Step) -> TokenState:
     if step.kind is StepKind.SPLIT:
         burn = split_service(state.unaccounted).burn
         return dataclasses.replace(state, unaccounted=0, pending_burn=state.pending_burn + burn)
-    if step.kind is StepKind.RELEASE:
-        return dataclasses.replace(
-            state, stakers_due=0, staking_unsynced=state.staking_unsynced + state.stakers_due
-        )
+    if step.kind is StepKind.RELEASE:  # the splitter sends the share and staking syncs it at once
+        return dataclasses.replace(state, stakers_due=0)
     if step.kind is StepKind.SYNC:
         return dataclasses.replace(state, staking_unsynced=0)
     if step.kind is StepKind.BURN:

@@ -44,6 +44,18 @@ class RevenueToken:
 
 
 @dataclass(frozen=True)
+class StakingReward:
+    """One reward token of the staking contract as one account sees it (amounts in base units)."""
+
+    address: str
+    symbol: str
+    decimals: int
+    earned: int  # claimable now
+    claimed: int  # paid so far
+    retired: bool  # no longer rewarded; what was earned stays claimable
+
+
+@dataclass(frozen=True)
 class Sent:
     """A transaction the client sent and the amount it moved (from the contract's own event)."""
 
@@ -113,6 +125,27 @@ class RevenueClient:
         claimed = int(self.staking.functions.claimed(_cs(token), _cs(account)).call())
         return earned, claimed
 
+    def rewards(self, account: str) -> list[StakingReward]:
+        """What ``account`` has earned and claimed in every reward token of the staking contract, the
+        active ones first, then the retired ones (still claimable)."""
+        functions = self.staking.functions
+        listed = [(a, False) for a in functions.rewardTokens().call()]
+        listed += [(a, True) for a in functions.retiredRewardTokens().call()]
+        found = []
+        for address, retired in listed:
+            token = self.erc20(address)
+            found.append(
+                StakingReward(
+                    address=_cs(address),
+                    symbol=str(token.functions.symbol().call()),
+                    decimals=int(token.functions.decimals().call()),
+                    earned=int(functions.earned(_cs(address), _cs(account)).call()),
+                    claimed=int(functions.claimed(_cs(address), _cs(account)).call()),
+                    retired=retired,
+                )
+            )
+        return found
+
     def state(self, token: RevenueToken) -> TokenState:
         """What the settlement planner needs to know about ``token``."""
         address = token.address
@@ -152,6 +185,38 @@ class RevenueClient:
     def claim_staking(self, signer: LocalAccount, token: str) -> Sent:
         receipt = self._send(signer, self.staking.functions.claim(_cs(token)), "claiming staking rewards")
         events = self.staking.events.RewardClaimed().process_receipt(receipt, errors=DISCARD)
+        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+
+    def stake(self, signer: LocalAccount, amount: int) -> Sent:
+        """Stakes ``amount`` base units of SYNOR, approving exactly the missing allowance first."""
+        if amount <= 0:
+            raise ChainError("the amount to stake must be positive")
+        synor = self.erc20(self.staking.functions.stakingToken().call())
+        balance = int(synor.functions.balanceOf(signer.address).call())
+        if balance < amount:
+            raise ChainError(
+                f"insufficient SYNOR: {signer.address} holds {balance} base units, needs {amount}"
+            )
+        allowance = int(synor.functions.allowance(signer.address, self.staking.address).call())
+        if allowance < amount:
+            self._send(signer, synor.functions.approve(self.staking.address, amount), "approving SYNOR")
+        receipt = self._send(signer, self.staking.functions.stake(amount), "staking")
+        events = self.staking.events.Staked().process_receipt(receipt, errors=DISCARD)
+        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+
+    def request_unstake(self, signer: LocalAccount, amount: int) -> Sent:
+        """Stops staking ``amount`` base units now; withdrawable after the cool-down."""
+        if amount <= 0:
+            raise ChainError("the amount to unstake must be positive")
+        call = self.staking.functions.requestUnstake(amount)
+        receipt = self._send(signer, call, "requesting unstake")
+        events = self.staking.events.UnstakeRequested().process_receipt(receipt, errors=DISCARD)
+        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+
+    def withdraw(self, signer: LocalAccount) -> Sent:
+        """Returns the SYNOR whose cool-down has ended."""
+        receipt = self._send(signer, self.staking.functions.withdraw(), "withdrawing")
+        events = self.staking.events.Withdrawn().process_receipt(receipt, errors=DISCARD)
         return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
 
     def split(self, signer: LocalAccount, token: str) -> Sent:

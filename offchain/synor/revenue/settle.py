@@ -16,8 +16,8 @@ from synor.revenue.split import BPS, buyback_amount_out, buyback_min_out, max_bu
 
 class StepKind(StrEnum):
     SPLIT = "split"  # FeeSplitter.split(token): tokens that arrived by plain transfer
-    RELEASE = "release"  # FeeSplitter.releaseToStaking(token)
-    SYNC = "sync"  # SynorStaking.sync(token)
+    RELEASE = "release"  # FeeSplitter.releaseToStaking(token): a share held while staking did not take it
+    SYNC = "sync"  # SynorStaking.sync(token): rewards that reached staking by plain transfer, into the stream
     BURN = "burn"  # FeeSplitter.burn(): the SYNOR burn share
     BUYBACK = "buyback"  # FeeSplitter.buyBack(token, amountIn, minSynorOut)
 
@@ -29,11 +29,11 @@ class TokenState:
     token: str
     is_synor: bool
     unaccounted: int  # FeeSplitter.unaccounted
-    stakers_due: int  # book.stakersAccrued - book.stakersPaid
+    stakers_due: int  # book.stakersAccrued - book.stakersPaid (forwarded as it accrues when staking lists it)
     pending_burn: int  # FeeSplitter.pendingBurn
     staking_listed: bool = False  # SynorStaking.isRewardToken
     staking_unsynced: int = 0  # SynorStaking.unsynced
-    total_staked: int = 0  # SynorStaking.totalStaked
+    total_staked: int = 0  # SynorStaking.totalStaked (informative: a stream pauses while it is zero)
     has_pair: bool = False  # FeeSplitter.buyBackPair != 0
     reserve_in: int = 0  # the pair's reserve of this token
     reserve_out: int = 0  # the pair's reserve of SYNOR
@@ -90,15 +90,20 @@ def buyback_step(state: TokenState, policy: Policy) -> Step | None:
 
 def plan(states: list[TokenState], policy: Policy | None = None) -> list[Step]:
     """Every step worth sending now, in dependency order per token: split before release before sync;
-    burns and buy-backs last. Empty when everything is settled."""
+    burns and buy-backs last. Empty when everything is settled.
+
+    The splitter forwards the stakers' share as fees are paid, so a release is only due for a share held
+    while staking did not list the token (it reverts while staking still does not). A sync adds rewards that
+    reached staking by plain transfer to the token's stream, stakers or not: while nobody stakes the stream
+    waits, it is not lost."""
     policy = policy or Policy()
     steps: list[Step] = []
     for state in states:
         if state.unaccounted >= policy.min_amount:
             steps.append(Step(StepKind.SPLIT, state.token, state.unaccounted))
-        if state.stakers_due >= policy.min_amount:
+        if state.staking_listed and state.stakers_due >= policy.min_amount:
             steps.append(Step(StepKind.RELEASE, state.token, state.stakers_due))
-        if state.staking_listed and state.total_staked > 0 and state.staking_unsynced >= policy.min_amount:
+        if state.staking_listed and state.staking_unsynced >= policy.min_amount:
             steps.append(Step(StepKind.SYNC, state.token, state.staking_unsynced))
     for state in states:
         if state.is_synor and state.pending_burn >= policy.min_amount:

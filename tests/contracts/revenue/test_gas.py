@@ -62,17 +62,50 @@ def test_splitter_claim_costs_at_most_50k(splitter, usdc, sponsor, treasury, ope
     record("splitter.claim.operator_set_member", operator)
 
 
-def test_staking_claim_gas(staking, usdc, synor, sponsor, staker_a, deployer):
+def test_staking_claim_gas(staking, usdc, synor, sponsor, staker_a, deployer, chain):
     synor.transfer(staker_a, 10 * SYNOR, sender=deployer)
     synor.approve(staking, 10 * SYNOR, sender=staker_a)
     staking.stake(10 * SYNOR, sender=staker_a)
-    for _ in range(2):
+    for _ in range(3):
         usdc.transfer(staking, 10 * USDC, sender=sponsor)
-        staking.claim(usdc, sender=staker_a)
-    usdc.transfer(staking, 10 * USDC, sender=sponsor)
-    receipt = staking.claim(usdc, sender=staker_a)
+        synced = staking.sync(usdc, sender=sponsor)
+        chain.mine(timestamp=synced.timestamp + staking.REWARD_DURATION())
+        receipt = staking.claim(usdc, sender=staker_a)  # emits the stream, settles, pays
     assert receipt.return_value == 10 * USDC
-    assert record("staking.claim", receipt) <= 50_000
+    assert record("staking.claim", receipt) <= 60_000
+
+
+def test_staking_principal_gas_with_two_streaming_reward_tokens(
+    staking, usdc, synor, sponsor, staker_a, deployer, chain
+):
+    """stake and requestUnstake accrue and settle every reward token (here SYNOR and USDC, both streaming):
+    storage only, no call to a reward token."""
+    synor.transfer(staker_a, 100 * SYNOR, sender=deployer)
+    synor.approve(staking, 100 * SYNOR, sender=staker_a)
+    staking.stake(10 * SYNOR, sender=staker_a)  # first stake: slots go from zero
+    usdc.transfer(staking, 10 * USDC, sender=sponsor)
+    synor.transfer(staking, 10 * SYNOR, sender=sponsor)
+    staking.sync(usdc, sender=sponsor)
+    staking.sync(synor, sender=sponsor)
+    chain.mine(timestamp=chain.blocks.head.timestamp + 3600)
+    staking.stake(10 * SYNOR, sender=staker_a)
+    chain.mine(timestamp=chain.blocks.head.timestamp + 3600)
+    stake = staking.stake(10 * SYNOR, sender=staker_a)
+    chain.mine(timestamp=chain.blocks.head.timestamp + 3600)
+    unstake = staking.requestUnstake(10 * SYNOR, sender=staker_a)
+    # Per streaming reward token: emit the stream into the accumulator, settle the staker (cold slots).
+    assert record("staking.stake", stake) <= 100_000
+    assert record("staking.requestUnstake", unstake) <= 125_000  # also starts the cool-down (zero slots)
+
+
+def test_transaction_fees_with_forwarding_to_staking_gas(splitter, staking, usdc, sponsor, deployer, chain):
+    """distributeTransactionFees pulls, splits, forwards the stakers' share and syncs it into staking's stream."""
+    usdc.approve(splitter, 2**256 - 1, sender=sponsor)
+    splitter.distributeTransactionFees(usdc, 100 * USDC, sender=sponsor)  # first: slots go from zero
+    chain.mine(timestamp=chain.blocks.head.timestamp + 3600)
+    receipt = splitter.distributeTransactionFees(usdc, 100 * USDC, sender=sponsor)
+    assert receipt.events.filter(splitter.StakerRewardsReleased)[0].amount == 60 * USDC
+    assert record("splitter.distributeTransactionFees.forwarding", receipt) <= 150_000
 
 
 def test_extend_runway_with_the_splitter_as_payee(paid_factory, usdc, developer):

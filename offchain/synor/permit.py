@@ -28,7 +28,8 @@ _PERMIT_TYPES = [
 
 @dataclass(frozen=True)
 class PermitDomain:
-    """A token's EIP-712 domain (what its `eip712Domain()` returns)."""
+    """A token's EIP-712 domain (what its `eip712Domain()` returns, or its name, `version()`, chain id and
+    address for tokens without EIP-5267, such as mainnet USDC)."""
 
     name: str
     version: str
@@ -51,6 +52,12 @@ def permit_message(
         },
         "message": {"owner": owner, "spender": spender, "value": value, "nonce": nonce, "deadline": deadline},
     }
+
+
+def domain_separator(domain: PermitDomain) -> bytes:
+    """The EIP-712 domain separator of ``domain``: what the token's `DOMAIN_SEPARATOR()` returns for it."""
+    message = permit_message(domain, "0x" + "00" * 20, "0x" + "00" * 20, 0, 0, 0)
+    return bytes(encode_typed_data(full_message=message).header)
 
 
 def sign_permit(

@@ -442,3 +442,30 @@ def test_a_contract_of_the_wrong_kind_is_one_line_not_a_traceback(stack, synor, 
     code, out, err = synor("oracle", "price", "--oracle", record.contracts["factory"])
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("error: ") and "expected kind" in err
+
+
+def test_a_permit_token_without_eip5267_still_pays_in_one_transaction(
+    project, accounts, chain, stack, tmp_path
+):
+    """Mainnet USDC has `permit` and `DOMAIN_SEPARATOR` but no `eip712Domain()`: the client rebuilds the
+    domain from name, `version()` and chain, checks it against `DOMAIN_SEPARATOR`, and permits."""
+    _, record = stack
+    token = project.LegacyPermitToken.deploy(sender=accounts[0])
+    token.mint(accounts[1], 1_000 * 10**6, sender=accounts[0])
+    factory = project.PayableDAppFactory.deploy(
+        token, 33_052_248_677_249_000_000, accounts[PAYEE_INDEX], sender=accounts[0]
+    )
+    contracts = {**record.contracts, "factory": factory.address, "payment_token": token.address}
+    save(Deployment(**{**asdict(record), "contracts": contracts}), tmp_path)
+    synor = cli_for(tmp_path)
+    code, out, err = synor("app", "create", "--account", "dev:1", "--json")
+    assert code == 0, err
+    app = json.loads(out)["app"]
+    code, out, err = synor("app", "extend", app, "1w", "--account", "dev:1", "--dry-run", "--json")
+    assert code == 0, err
+    assert [tx["call"].split("(")[0] for tx in json.loads(out)["transactions"]] == ["extendRunwayWithPermit"]
+    before = token.balanceOf(accounts[PAYEE_INDEX])
+    code, out, err = synor("app", "extend", app, "1w", "--account", "dev:1", "--json")
+    assert code == 0, err
+    assert token.balanceOf(accounts[PAYEE_INDEX]) - before == 19_990_001
+    assert token.allowance(accounts[1], factory) == 0 and token.nonces(accounts[1]) == 1

@@ -32,6 +32,18 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "fees": ("synor.cli.fees:fees", "Revenue distribution: the fee splitter, staking rewards and the burn."),
     "oracle": ("synor.cli.oracle:oracle", "The SYNOR/USD TWAP oracle billing converts USD prices with."),
     "keeper": ("synor.cli.keeper:keeper", "Keeper bots run by node operators."),
+    "stake": (
+        "synor.cli.staking:stake",
+        "Stake AMOUNT SYNOR (approving exactly what is missing): earn a share of transaction fees by stake and time.",
+    ),
+    "unstake": (
+        "synor.cli.staking:unstake",
+        "Stop staking AMOUNT SYNOR now (it stops earning and cools down), or --withdraw what has cooled down.",
+    ),
+    "rewards": (
+        "synor.cli.staking:rewards",
+        "A staker's stake, cool-down and rewards (earned and claimed) in every reward token.",
+    ),
     "usage": (
         "synor.cli.usage:usage",
         "Metered usage: ingest CloudEvents usage events and aggregate them.",

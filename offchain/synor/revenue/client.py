@@ -56,6 +56,17 @@ class StakingReward:
 
 
 @dataclass(frozen=True)
+class StakePosition:
+    """One account's SYNOR in the staking contract (base units; ``unlock_at`` is a Unix time, 0 if none)."""
+
+    staked: int
+    cooling: int
+    unlock_at: int
+    total_staked: int
+    cooldown: int
+
+
+@dataclass(frozen=True)
 class Sent:
     """A transaction the client sent and the amount it moved (from the contract's own event)."""
 
@@ -199,7 +210,8 @@ class RevenueClient:
             )
         allowance = int(synor.functions.allowance(signer.address, self.staking.address).call())
         if allowance < amount:
-            self._send(signer, synor.functions.approve(self.staking.address, amount), "approving SYNOR")
+            approve = synor.functions.approve(self.staking.address, amount)
+            self.chain.send(signer, approve, "approving SYNOR", final=False)
         receipt = self._send(signer, self.staking.functions.stake(amount), "staking")
         events = self.staking.events.Staked().process_receipt(receipt, errors=DISCARD)
         return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
@@ -212,6 +224,18 @@ class RevenueClient:
         receipt = self._send(signer, call, "requesting unstake")
         events = self.staking.events.UnstakeRequested().process_receipt(receipt, errors=DISCARD)
         return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+
+    def position(self, account: str) -> StakePosition:
+        """``account``'s stake, what is cooling down and when it unlocks, and the cool-down length."""
+        functions = self.staking.functions
+        cooling, unlock_at = functions.cooling(_cs(account)).call()
+        return StakePosition(
+            staked=int(functions.stakeOf(_cs(account)).call()),
+            cooling=int(cooling),
+            unlock_at=int(unlock_at),
+            total_staked=int(functions.totalStaked().call()),
+            cooldown=int(functions.cooldown().call()),
+        )
 
     def withdraw(self, signer: LocalAccount) -> Sent:
         """Returns the SYNOR whose cool-down has ended."""

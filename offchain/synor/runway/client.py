@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,7 +16,7 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from synor.chain import Chain, ChainError
-from synor.permit import PermitDomain, sign_permit
+from synor.permit import PermitDomain, domain_separator, sign_permit
 
 
 @dataclass(frozen=True)
@@ -297,19 +298,58 @@ class FactoryClient:
             )
 
     def _supports_permit(self) -> bool:
+        return self._permit_domain is not None
+
+    @cached_property
+    def _permit_domain(self) -> PermitDomain | None:
+        """The token's EIP-2612 domain, checked against its `DOMAIN_SEPARATOR()`; None without a permit
+        (or with a domain this client cannot reproduce), in which case payments approve first."""
+        token = self.token_contract
         try:
-            self.token_contract.functions.DOMAIN_SEPARATOR().call()
-            self.token_contract.functions.nonces(self.factory.address).call()
+            separator = bytes(token.functions.DOMAIN_SEPARATOR().call())
+            token.functions.nonces(self.factory.address).call()
         except Exception:  # a token without EIP-2612 simply lacks these functions
-            return False
-        return True
+            return None
+        for domain in self._domain_candidates():
+            if domain_separator(domain) == separator:
+                return domain
+        return None
+
+    def _domain_candidates(self) -> list[PermitDomain]:
+        token = self.token_contract
+        try:  # EIP-5267: the token says what its domain is
+            _, name, version, chain_id, verifying_contract, _, _ = token.functions.eip712Domain().call()
+            return [PermitDomain(name, version, chain_id, verifying_contract)]
+        except Exception:  # no EIP-5267 (mainnet USDC): its name, its version() or "1", this chain
+            name = str(token.functions.name().call())
+            versions = ["1", "2"]
+            with contextlib.suppress(Exception):
+                versions.insert(
+                    0,
+                    str(
+                        self.chain.w3.eth.contract(token.address, abi=_VERSION_ABI).functions.version().call()
+                    ),
+                )
+            chain_id = self.chain.deployment.chain_id
+            return [PermitDomain(name, version, chain_id, token.address) for version in versions]
 
     def _sign_permit(self, signer: LocalAccount, value: int, deadline: int) -> tuple[int, bytes, bytes]:
-        token = self.token_contract
-        _, name, version, chain_id, verifying_contract, _, _ = token.functions.eip712Domain().call()
-        domain = PermitDomain(name, version, chain_id, verifying_contract)
-        nonce = token.functions.nonces(signer.address).call()
+        domain = self._permit_domain
+        assert domain is not None  # only called when _supports_permit()
+        nonce = self.token_contract.functions.nonces(signer.address).call()
         return sign_permit(signer.key, domain, signer.address, self.factory.address, value, nonce, deadline)
+
+
+_VERSION_ABI = [
+    {
+        "type": "function",
+        "name": "version",
+        "inputs": [],
+        "outputs": [{"type": "string"}],
+        "stateMutability": "view",
+    }
+]
+"""The `version()` getter that tokens without EIP-5267 (mainnet USDC) expose for their permit domain."""
 
 
 def _checksum(address: str | None) -> str:

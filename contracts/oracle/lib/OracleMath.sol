@@ -61,6 +61,14 @@ library OracleMath {
         return Math.mulDiv(diff, BPS, b, Math.Rounding.Ceil);
     }
 
+    /// @notice How far the interval [low, high] lies from `ref`, in basis points of `ref`, rounded up:
+    /// 0 when it contains `ref`, else the deviation of its nearer end (ref > 0, low <= high).
+    function intervalDeviationBps(uint256 low, uint256 high, uint256 ref) internal pure returns (uint256) {
+        if (high < ref) return deviationBps(high, ref);
+        if (low > ref) return deviationBps(low, ref);
+        return 0;
+    }
+
     /// @notice The median of `sorted[from:to]` (the mean of the middle two, rounded down, for an even count).
     function medianOf(uint256[] memory sorted, uint256 from, uint256 to) internal pure returns (uint256) {
         uint256 n = to - from;

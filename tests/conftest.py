@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from free_port import free_port  # noqa: E402
+from free_port import free_port
 
 # Every test run starts its own anvil on a free port and never attaches to a node that already listens
 # (a developer's anvil on 8545, or a second test run). ape-foundry reads APE_FOUNDRY_HOST when it

@@ -816,6 +816,8 @@ contract TwapOracle is ITwapOracle {
             }
         }
         if (agreeing == 0) return (0, 0, maxDeviation);
+        // Every source agreed (the usual round): the agreeing median is the overall one.
+        if (agreeing == n) return (overall, agreeing, maxDeviation);
         OracleMath.sort(means, kept);
         median = OracleMath.medianOf(means, 0, kept);
     }

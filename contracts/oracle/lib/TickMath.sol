@@ -10,8 +10,8 @@ pragma solidity 0.8.30;
 /// fractions (10000/10001)^(2^i)) by `tools/tickmath_constants.py`, which also checks that this file
 /// holds them. Multiplying from the lowest bit up and truncating each product to Q128.128 keeps every
 /// intermediate below 2^128; a positive tick is the reciprocal of its negative; the Q128.128 result
-/// is rounded up to Q64.96. The result is never below the exact value and exceeds it by at most one
-/// unit plus 2^-64 of it (fuzzed in tests/forge/OracleMath.t.sol against exact values).
+/// is rounded up to Q64.96. The result is within one unit plus 2^-64 of the exact value (fuzzed in
+/// tests/forge/OracleMath.t.sol against exact values computed in Python).
 library TickMath {
     /// @notice The tick is outside [MIN_TICK, MAX_TICK].
     error TickMath_TickOutOfRange(int24 tick);

@@ -222,6 +222,7 @@ contract TwapOracle is ITwapOracle {
             latest.roundId += 1;
         }
         latest.updatedAt = uint32(block.timestamp);
+        // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
         if (status == Status.Ok) {
             // median <= _maxPrice (a uint128) when accepted.
             latest.price = uint128(median);
@@ -236,6 +237,8 @@ contract TwapOracle is ITwapOracle {
             detailBps: uint16(Math.min(detail, type(uint16).max)),
             sourceCount: info.sourceCount
         });
+        // A ring index, not randomness:
+        // slither-disable-next-line weak-prng
         _history[latest.roundId % ROUNDS_KEPT] = RoundData({
             answer: latest.price,
             startedAt: uint32(block.timestamp),
@@ -245,7 +248,9 @@ contract TwapOracle is ITwapOracle {
         });
         // A refused candidate is kept for confirmation and for error reports. After an accepted round
         // it equals the price and 0 is stored, so two accepted rounds in a row need no write at all.
+        // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
         if (status != Status.Ok || info.status != Status.Ok) _candidate = status == Status.Ok ? 0 : median;
+        // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
         emit PriceUpdated(latest.roundId, status, median, latest.price, status == Status.TooFewSources ? valid : agreeing);
         if (status != Status.Ok) emit RoundRefused(latest.roundId, status, valid, agreeing, detail);
         return true;
@@ -505,19 +510,27 @@ contract TwapOracle is ITwapOracle {
     /// @dev The accepted price while it is at most `maxAge` old (one slot read), else the named revert.
     function _usablePrice() private view returns (uint256) {
         Latest memory latest = _latest;
-        if (latest.acceptedRound != 0 && block.timestamp <= uint256(latest.acceptedAt) + _maxAge) return latest.price;
-        _revertUnusable(latest);
+        if (latest.acceptedRound == 0 || block.timestamp > uint256(latest.acceptedAt) + _maxAge) {
+            _revertUnusable(latest);
+        }
+        return latest.price;
     }
 
     /// @dev Why there is no fresh accepted price: the latest round's refusal, else staleness.
     function _revertUnusable(Latest memory latest) private view {
         RoundInfo memory info = _round;
+        // Enum comparisons, not balances:
+        // slither-disable-next-line incorrect-equality
         if (info.status == Status.None) revert TwapOracle_NoPrice();
+        // slither-disable-next-line incorrect-equality
         if (info.status == Status.TooFewSources) revert TwapOracle_TooFewSources(info.valid, _minSources);
+        // slither-disable-next-line incorrect-equality
         if (info.status == Status.SourcesDiverge) {
             revert TwapOracle_SourcesDiverge(info.sources, _required(info.valid), info.detailBps);
         }
+        // slither-disable-next-line incorrect-equality
         if (info.status == Status.PriceOutOfBounds) revert TwapOracle_PriceOutOfBounds(_candidate, _minPrice, _maxPrice);
+        // slither-disable-next-line incorrect-equality
         if (info.status == Status.MoveTooLarge) revert TwapOracle_MoveTooLarge(_candidate, info.detailBps, _maxMoveBps);
         revert TwapOracle_StalePrice(latest.acceptedAt, _maxAge);
     }
@@ -805,7 +818,7 @@ contract TwapOracle is ITwapOracle {
         // slither-disable-next-line incorrect-equality (a zero price agrees with nothing)
         if (overall == 0) return (0, 0, type(uint16).max);
         // The agreeing sources' means overwrite the front of `means` (the loop reads `lows` and `highs`).
-        uint256 kept;
+        uint256 kept = 0;
         for (uint256 i; i < n; ++i) {
             uint256 d = OracleMath.intervalDeviationBps(lows[i], highs[i], overall);
             if (d > maxDeviation) maxDeviation = d;

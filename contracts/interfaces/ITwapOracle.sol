@@ -71,8 +71,9 @@ interface ITwapOracle is IPriceSource {
     /// @param kind Its kind.
     /// @param tokenIsToken0 Whether the priced token is the pool's token0.
     /// @param quoteDecimals The USD stablecoin's decimals.
-    /// @param scaleExponent Powers of ten turning quote-base-units-per-token-base-unit into the 18-decimal price.
-    /// @param minQuoteLiquidity The liquidity floor: whole stablecoins on the pool's USD side.
+    /// @param scaleExponent Powers of ten turning quote-base-units-per-token-base-unit into the 18-decimal price
+    /// (at most 43, so the harmonic mean's 10^scaleExponent * 2^112 fits 256 bits).
+    /// @param minQuoteLiquidity The liquidity floor: whole stablecoins on the pool's USD side (at most 2^32 - 1).
     struct Source {
         address pool;
         SourceKind kind;
@@ -228,7 +229,8 @@ interface ITwapOracle is IPriceSource {
     /// @notice The pool is not a source.
     error TwapOracle_UnknownSource(address pool);
 
-    /// @notice The pool does not trade the priced token, or its quote has unusable decimals.
+    /// @notice The pool does not trade the priced token, or its quote has unusable decimals (more than 18
+    /// above the token's, or so few that the price scale exceeds 10^43).
     error TwapOracle_UnsupportedPool(address pool);
 
     /// @notice The token is neither the priced token nor a source's stablecoin.

@@ -13,9 +13,10 @@ import {OracleMath} from "./lib/OracleMath.sol";
 
 /// @title TwapOracle
 /// @notice SYNOR/USD as the median of time-weighted averages over Uniswap V2 and V3 pools.
-/// @dev Gas layout: a billing read touches one slot (`_state`); a skipped update touches that slot
-/// only; a round touches `_state` and per source its config and observation slots (`_candidate`
-/// only when a round is refused or follows a refused one).
+/// @dev Gas layout: a billing read touches one slot (`_latest`); a skipped update touches that slot
+/// only; a round touches `_latest`, `_round`, one `_history` slot and per source its config and
+/// observation slots (two for a V2 pair; `_candidate` only when a round is refused or follows a
+/// refused one).
 contract TwapOracle is ITwapOracle {
     /// @inheritdoc ITwapOracle
     uint256 public constant MAX_SOURCES = 8;
@@ -23,9 +24,14 @@ contract TwapOracle is ITwapOracle {
     uint256 public constant MIN_WINDOW = 30 minutes;
     /// @inheritdoc ITwapOracle
     uint256 public constant MIN_TIMELOCK_DELAY = 1 hours;
+    /// @inheritdoc ITwapOracle
+    uint256 public constant ROUNDS_KEPT = 32;
 
     uint256 private constant _BPS = 10_000;
     uint256 private constant _Q112 = 1 << 112;
+    /// @dev `_history` entries not yet written hold this round id (never a real one) so that every
+    /// round overwrites a non-zero slot and costs the same.
+    uint32 private constant _NO_ROUND = type(uint32).max;
 
     address private immutable _token;
     address private immutable _timelock;
@@ -48,28 +54,81 @@ contract TwapOracle is ITwapOracle {
         uint32 timestamp;
     }
 
-    /// @dev Packed in one slot (128 + 32 + 8 + 8 + 16 + 64 bits): everything a billing read needs.
-    PriceState private _state;
+    /// @dev A V2 source's second slot at the latest round (224 + 32 bits): the inverse price
+    /// cumulative (token per quote, modulo 2^224) and its stablecoin reserve in whole coins, capped at
+    /// 2^32 - 1 (floors are at most that).
+    struct InverseObservation {
+        uint224 cumulative;
+        uint32 quoteReserve;
+    }
+
+    /// @dev The accepted price and the latest round, everything a billing read and a skipped update
+    /// need, packed in one slot (128 + 4 x 32 bits).
+    struct Latest {
+        uint128 price;
+        uint32 acceptedAt;
+        uint32 acceptedRound;
+        uint32 roundId;
+        uint32 updatedAt;
+    }
+
+    /// @dev The latest round's outcome, packed in one slot (5 x 8 + 16 bits).
+    struct RoundInfo {
+        Status status;
+        uint8 valid;
+        uint8 sources;
+        uint16 detailBps;
+        uint8 sourceCount;
+    }
+
+    /// @dev One kept round for the Chainlink-style reads, packed in one slot (128 + 4 x 32 bits).
+    struct RoundData {
+        uint128 answer;
+        uint32 startedAt;
+        uint32 updatedAt;
+        uint32 answeredInRound;
+        uint32 roundId;
+    }
+
+    /// @dev One source's reading in a round (kept in memory to spare the stack).
+    struct Reading {
+        uint256 low;
+        uint256 high;
+        uint256 liquidity;
+        SkipReason reason;
+        uint224 cumulative;
+        uint224 inverse;
+        uint32 quoteReserve;
+    }
+
+    Latest private _latest;
+    RoundInfo private _round;
     /// @dev The latest refused round's candidate (0 after an accepted round or when there was none).
     uint256 private _candidate;
+    /// @dev The last `ROUNDS_KEPT` rounds, round r at index r % ROUNDS_KEPT.
+    RoundData[ROUNDS_KEPT] private _history;
     /// @dev One slot per source (160 + 8 + 8 + 8 + 8 + 64 bits).
     Source[MAX_SOURCES] private _sources;
     /// @dev One slot per source, at the source's index.
     Observation[MAX_SOURCES] private _observations;
+    /// @dev One slot per V2 source, at the source's index.
+    InverseObservation[MAX_SOURCES] private _inverses;
     /// @dev Each source stablecoin, packed in one word: how many sources quote it (bits 8 and up) and
     /// its decimals (bits 0-7). Zero: not a source's stablecoin.
     mapping(address quote => uint256 countAndDecimals) private _quotes;
 
+    /// @dev Only the timelock, and only while its delay is still at least MIN_TIMELOCK_DELAY: a
+    /// timelock that lowered its delay could otherwise change sources without public notice.
     modifier onlyTimelock() {
-        if (msg.sender != _timelock) revert TwapOracle_NotTimelock(msg.sender);
+        _checkTimelock();
         _;
     }
 
     /// @param cfg See `ITwapOracle.Config`.
     constructor(Config memory cfg) {
         if (cfg.token == address(0) || cfg.timelock == address(0)) revert TwapOracle_ZeroAddress();
-        uint256 delay = TimelockController(payable(cfg.timelock)).getMinDelay();
-        if (delay < MIN_TIMELOCK_DELAY) revert TwapOracle_TimelockDelayTooShort(delay);
+        _timelock = cfg.timelock;
+        _requireTimelockDelay();
         if (cfg.window < MIN_WINDOW) revert TwapOracle_InvalidConfig("window");
         if (cfg.maxAge < cfg.window) revert TwapOracle_InvalidConfig("maxAge");
         if (cfg.minSources == 0 || cfg.minSources > MAX_SOURCES) revert TwapOracle_InvalidConfig("minSources");
@@ -77,7 +136,6 @@ contract TwapOracle is ITwapOracle {
         if (cfg.maxMoveBps == 0 || cfg.maxMoveBps > _BPS) revert TwapOracle_InvalidConfig("maxMoveBps");
         if (cfg.minPrice == 0 || cfg.minPrice >= cfg.maxPrice) revert TwapOracle_InvalidConfig("bounds");
         _token = cfg.token;
-        _timelock = cfg.timelock;
         _tokenDecimals = IERC20Metadata(cfg.token).decimals();
         // The conversions' fast path needs 10**decimals < 2^128.
         if (_tokenDecimals > 36) revert TwapOracle_InvalidConfig("token decimals");
@@ -89,6 +147,9 @@ contract TwapOracle is ITwapOracle {
         _maxMoveBps = cfg.maxMoveBps;
         _minPrice = cfg.minPrice;
         _maxPrice = cfg.maxPrice;
+        for (uint256 i; i < ROUNDS_KEPT; ++i) {
+            _history[i].roundId = _NO_ROUND;
+        }
     }
 
     // ------------------------------------------------------------------ configuration
@@ -122,149 +183,191 @@ contract TwapOracle is ITwapOracle {
 
     /// @inheritdoc ITwapOracle
     function update() external returns (bool) {
-        PriceState memory s = _state;
-        if (block.timestamp < uint256(s.updatedAt) + _window) return false;
+        Latest memory latest = _latest;
+        if (block.timestamp < uint256(latest.updatedAt) + _window) return false;
+        RoundInfo memory info = _round;
 
-        uint256 count = s.sourceCount;
-        uint256[] memory prices = new uint256[](count);
+        uint256 count = info.sourceCount;
+        uint256[] memory lows = new uint256[](count);
+        uint256[] memory highs = new uint256[](count);
         uint256 valid = 0;
         for (uint256 i; i < count; ++i) {
             Source memory src = _sources[i];
-            uint256 p;
-            SkipReason reason;
-            uint224 cumulative;
+            Reading memory r;
             if (src.kind == SourceKind.UniswapV2) {
-                (p,, reason, cumulative) = _readV2(src, _observations[i]);
+                r = _readV2(src, _observations[i], _inverses[i]);
+                // A V2 source that is not ready keeps its first observation until it spans a window.
+                if (r.reason != SkipReason.NotReady) {
+                    _observations[i] = Observation(r.cumulative, uint32(block.timestamp));
+                    _inverses[i] = InverseObservation(r.inverse, r.quoteReserve);
+                }
             } else {
-                (p,, reason, cumulative) = _readV3(src, _observations[i]);
-            }
-            // A V2 source that is not ready keeps its first observation until it spans a window.
-            if (reason != SkipReason.NotReady) {
-                _observations[i] = Observation(cumulative, uint32(block.timestamp));
+                r = _readV3(src, _observations[i]);
+                _observations[i] = Observation(r.cumulative, uint32(block.timestamp));
             }
             // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
-            if (reason == SkipReason.None) {
-                prices[valid++] = p;
+            if (r.reason == SkipReason.None) {
+                lows[valid] = r.low;
+                highs[valid++] = r.high;
             } else {
-                emit SourceSkipped(src.pool, reason);
+                emit SourceSkipped(src.pool, r.reason);
             }
         }
 
-        uint256 accepted = s.price;
-        uint256 median = 0;
-        Status status = Status.Ok;
-        uint256 detail = 0;
-        uint256 sources = valid;
-        if (valid < _minSources) {
-            status = Status.TooFewSources;
-        } else {
-            (median, sources, detail) = _agreeingMedian(prices, valid);
-            if (sources < _minSources) {
-                status = Status.SourcesDiverge;
-                median = 0;
-            } else if (median < _minPrice || median > _maxPrice) {
-                status = Status.PriceOutOfBounds;
-            } else if (accepted != 0) {
-                uint256 move = OracleMath.deviationBps(median, accepted);
-                if (move > _maxMoveBps) {
-                    // A large move is accepted once two consecutive rounds agree on it. The previous
-                    // candidate is 0 after an accepted round (it was `accepted`, which is too far).
-                    uint256 previous = _candidate;
-                    if (previous == 0 || OracleMath.deviationBps(median, previous) > _maxMoveBps) {
-                        status = Status.MoveTooLarge;
-                        detail = move;
-                    }
-                }
-            }
-        }
-        if (status == Status.Ok) accepted = median;
+        (Status status, uint256 median, uint256 agreeing, uint256 detail) = _judge(lows, highs, valid, latest.price);
 
-        // Cannot overflow: one increment per round, at most one round per 30 minutes (2^32 rounds
+        // Cannot overflow: one increment per round, at most one round per 30 minutes (2^32 - 1 rounds
         // take 245,000 years).
         unchecked {
-            s.roundId += 1;
+            latest.roundId += 1;
         }
-        _state = PriceState({
-            // accepted <= _maxPrice (a uint128) whenever it was set from a median.
-            price: uint128(accepted),
-            updatedAt: uint32(block.timestamp),
+        latest.updatedAt = uint32(block.timestamp);
+        // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
+        if (status == Status.Ok) {
+            // median <= _maxPrice (a uint128) when accepted.
+            latest.price = uint128(median);
+            latest.acceptedAt = uint32(block.timestamp);
+            latest.acceptedRound = latest.roundId;
+        }
+        _latest = latest;
+        _round = RoundInfo({
             status: status,
-            sources: uint8(sources),
+            valid: uint8(valid),
+            sources: uint8(agreeing),
             detailBps: uint16(Math.min(detail, type(uint16).max)),
-            roundId: s.roundId,
-            sourceCount: s.sourceCount
+            sourceCount: info.sourceCount
+        });
+        // A ring index, not randomness:
+        // slither-disable-next-line weak-prng
+        _history[latest.roundId % ROUNDS_KEPT] = RoundData({
+            answer: latest.price,
+            startedAt: uint32(block.timestamp),
+            updatedAt: latest.acceptedAt,
+            answeredInRound: latest.acceptedRound,
+            roundId: latest.roundId
         });
         // A refused candidate is kept for confirmation and for error reports. After an accepted round
         // it equals the price and 0 is stored, so two accepted rounds in a row need no write at all.
-        if (status != Status.Ok || s.status != Status.Ok) _candidate = status == Status.Ok ? 0 : median;
-        emit PriceUpdated(s.roundId, status, median, accepted, sources);
+        // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
+        if (status != Status.Ok || info.status != Status.Ok) _candidate = status == Status.Ok ? 0 : median;
+        // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
+        emit PriceUpdated(latest.roundId, status, median, latest.price, status == Status.TooFewSources ? valid : agreeing);
+        if (status != Status.Ok) emit RoundRefused(latest.roundId, status, valid, agreeing, detail);
         return true;
     }
 
     /// @inheritdoc ITwapOracle
     function updateDue() external view returns (bool) {
-        return block.timestamp >= uint256(_state.updatedAt) + _window;
+        return block.timestamp >= uint256(_latest.updatedAt) + _window;
     }
 
     /// @inheritdoc ITwapOracle
     function nextUpdateAt() external view returns (uint256) {
-        return uint256(_state.updatedAt) + _window;
+        return uint256(_latest.updatedAt) + _window;
     }
 
     /// @inheritdoc ITwapOracle
     function state() external view returns (PriceState memory) {
-        return _state;
+        Latest memory latest = _latest;
+        RoundInfo memory info = _round;
+        return PriceState({
+            price: latest.price,
+            acceptedAt: latest.acceptedAt,
+            acceptedRound: latest.acceptedRound,
+            roundId: latest.roundId,
+            updatedAt: latest.updatedAt,
+            status: info.status,
+            valid: info.valid,
+            sources: info.sources,
+            detailBps: info.detailBps,
+            sourceCount: info.sourceCount
+        });
     }
 
     /// @inheritdoc ITwapOracle
     function candidate() external view returns (uint256) {
         // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
-        return _state.status == Status.Ok ? _state.price : _candidate;
+        return _round.status == Status.Ok ? _latest.price : _candidate;
     }
 
     // ------------------------------------------------------------------ billing reads
 
     /// @inheritdoc ITwapOracle
     function price() public view returns (uint256) {
-        (uint256 p,,) = _usablePrice();
-        return p;
+        return _usablePrice();
     }
 
     /// @inheritdoc ITwapOracle
     function usdToToken(uint256 amountUsd) external view returns (uint256) {
-        (uint256 p,,) = _usablePrice();
-        return OracleMath.usdToToken(amountUsd, p, _tokenUnit);
+        return OracleMath.usdToToken(amountUsd, _usablePrice(), _tokenUnit);
     }
 
     /// @inheritdoc ITwapOracle
     function tokenToUsd(uint256 amount) external view returns (uint256) {
-        (uint256 p,,) = _usablePrice();
-        return OracleMath.tokenToUsd(amount, p, _tokenUnit);
+        return OracleMath.tokenToUsd(amount, _usablePrice(), _tokenUnit);
     }
 
     /// @inheritdoc IPriceSource
     function tokenToUsd(address token, uint256 amount) external view returns (uint256) {
-        if (token == _token) {
-            (uint256 p,,) = _usablePrice();
-            return OracleMath.tokenToUsd(amount, p, _tokenUnit);
-        }
-        return Math.mulDiv(amount, 1e18, 10 ** _quoteDecimals(token));
+        if (token == _token) return OracleMath.tokenToUsd(amount, _usablePrice(), _tokenUnit);
+        // A stablecoin is worth exactly one dollar: a price of 1e18.
+        return OracleMath.tokenToUsd(amount, 1e18, 10 ** _quoteDecimals(token));
     }
 
     /// @inheritdoc IPriceSource
     function usdToToken(address token, uint256 usd) external view returns (uint256) {
-        if (token == _token) {
-            (uint256 p,,) = _usablePrice();
-            return OracleMath.usdToToken(usd, p, _tokenUnit);
-        }
-        return Math.mulDiv(usd, 10 ** _quoteDecimals(token), 1e18, Math.Rounding.Ceil);
+        if (token == _token) return OracleMath.usdToToken(usd, _usablePrice(), _tokenUnit);
+        return OracleMath.usdToToken(usd, 1e18, 10 ** _quoteDecimals(token));
     }
+
+    // ------------------------------------------------------------------ Chainlink-style reads
 
     /// @inheritdoc ITwapOracle
     function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80) {
-        (uint256 p, uint256 updatedAt, uint256 roundId) = _usablePrice();
-        // p <= _maxPrice < 2^128 fits an int256; roundId is a uint32 and fits a uint80.
-        return (uint80(roundId), int256(p), updatedAt, updatedAt, uint80(roundId));
+        Latest memory latest = _latest;
+        // slither-disable-next-line incorrect-equality (round 0 is "none yet", not a balance)
+        if (latest.acceptedRound == 0) revert TwapOracle_NoPrice();
+        // The price is below 2^128 and fits an int256; round ids are uint32 and fit a uint80.
+        return (
+            latest.acceptedRound,
+            int256(uint256(latest.price)),
+            latest.acceptedAt,
+            latest.acceptedAt,
+            latest.acceptedRound
+        );
+    }
+
+    /// @inheritdoc ITwapOracle
+    function getRoundData(uint80 roundId_) external view returns (uint80, int256, uint256, uint256, uint80) {
+        RoundData memory r = _kept(roundId_);
+        // slither-disable-next-line incorrect-equality (round 0 is "none yet", not a balance)
+        if (r.answeredInRound == 0) revert TwapOracle_UnknownRound(roundId_);
+        return (roundId_, int256(uint256(r.answer)), r.startedAt, r.updatedAt, r.answeredInRound);
+    }
+
+    /// @inheritdoc ITwapOracle
+    function latestAnswer() external view returns (int256) {
+        return int256(uint256(_latest.price));
+    }
+
+    /// @inheritdoc ITwapOracle
+    function latestTimestamp() external view returns (uint256) {
+        return _latest.acceptedAt;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function latestRound() external view returns (uint256) {
+        return _latest.acceptedRound;
+    }
+
+    /// @inheritdoc ITwapOracle
+    function getAnswer(uint256 roundId) external view returns (int256) {
+        return int256(uint256(_kept(roundId).answer));
+    }
+
+    /// @inheritdoc ITwapOracle
+    function getTimestamp(uint256 roundId) external view returns (uint256) {
+        return _kept(roundId).updatedAt;
     }
 
     /// @inheritdoc ITwapOracle
@@ -286,7 +389,7 @@ contract TwapOracle is ITwapOracle {
 
     /// @inheritdoc ITwapOracle
     function sourceCount() external view returns (uint256) {
-        return _state.sourceCount;
+        return _round.sourceCount;
     }
 
     /// @inheritdoc ITwapOracle
@@ -296,39 +399,35 @@ contract TwapOracle is ITwapOracle {
 
     /// @inheritdoc ITwapOracle
     function sourceQuote(uint256 index)
-        public
+        external
         view
-        returns (uint256 price_, uint256 quoteLiquidity, SkipReason reason)
+        returns (uint256 low, uint256 high, uint256 quoteLiquidity, SkipReason reason)
     {
-        Source memory src = _sourceAt(index);
-        if (src.kind == SourceKind.UniswapV2) {
-            (price_, quoteLiquidity, reason,) = _readV2(src, _observations[index]);
-        } else {
-            (price_, quoteLiquidity, reason,) = _readV3(src, _observations[index]);
-        }
-        if (reason != SkipReason.None) price_ = 0;
+        (, Reading memory r) = _quote(index);
+        return (r.low, r.high, r.liquidity, r.reason);
     }
 
     /// @inheritdoc ITwapOracle
-    function sourcePrice(uint256 index) external view returns (uint256) {
-        (uint256 p, uint256 liquidity, SkipReason reason) = sourceQuote(index);
-        address pool = _sources[index].pool;
+    function sourcePrice(uint256 index) external view returns (uint256 low, uint256 high) {
+        (Source memory src, Reading memory r) = _quote(index);
         // Enum comparisons, not balances:
         // slither-disable-next-line incorrect-equality
-        if (reason == SkipReason.HistoryTooShort) revert TwapOracle_HistoryTooShort(pool, _window);
+        if (r.reason == SkipReason.HistoryTooShort) revert TwapOracle_HistoryTooShort(src.pool, _window);
         // slither-disable-next-line incorrect-equality
-        if (reason == SkipReason.Thin) revert TwapOracle_ThinSource(pool, liquidity, _floor(_sources[index]));
+        if (r.reason == SkipReason.Thin) revert TwapOracle_ThinSource(src.pool, r.liquidity, _floor(src));
         // slither-disable-next-line incorrect-equality
-        if (reason == SkipReason.NotReady) revert TwapOracle_SourceNotReady(pool);
+        if (r.reason == SkipReason.NotReady) revert TwapOracle_SourceNotReady(src.pool);
         // slither-disable-next-line incorrect-equality
-        if (reason == SkipReason.Stale) revert TwapOracle_StaleSource(pool);
-        return p;
+        if (r.reason == SkipReason.Stale) revert TwapOracle_StaleSource(src.pool);
+        return (r.low, r.high);
     }
 
     /// @inheritdoc ITwapOracle
     function addSource(address pool, SourceKind kind, uint64 minQuoteLiquidity) external onlyTimelock {
-        uint256 count = _state.sourceCount;
+        uint256 count = _round.sourceCount;
         if (count == MAX_SOURCES) revert TwapOracle_TooManySources();
+        // Floors are compared with the reserve kept in whole coins in 32 bits.
+        if (minQuoteLiquidity > type(uint32).max) revert TwapOracle_InvalidConfig("minQuoteLiquidity");
         for (uint256 i; i < count; ++i) {
             if (_sources[i].pool == pool) revert TwapOracle_DuplicateSource(pool);
         }
@@ -337,7 +436,8 @@ contract TwapOracle is ITwapOracle {
         bool tokenIsToken0 = token0 == _token;
         if (!tokenIsToken0 && token1 != _token) revert TwapOracle_UnsupportedPool(pool);
         uint8 quoteDecimals = IERC20Metadata(tokenIsToken0 ? token1 : token0).decimals();
-        if (quoteDecimals > 18 + uint256(_tokenDecimals) || quoteDecimals > 36) {
+        // scaleExponent <= 43 keeps 10**scaleExponent * 2^112 below 2^256 (the harmonic mean's division).
+        if (quoteDecimals > 18 + uint256(_tokenDecimals) || 18 + uint256(_tokenDecimals) - quoteDecimals > 43) {
             revert TwapOracle_UnsupportedPool(pool);
         }
         Source memory src = Source({
@@ -352,15 +452,20 @@ contract TwapOracle is ITwapOracle {
         address quote = tokenIsToken0 ? token1 : token0;
         // Adds one to the count above the 8 decimal bits (at most MAX_SOURCES, so no overflow).
         _quotes[quote] = (((_quotes[quote] >> 8) + 1) << 8) | quoteDecimals;
-        (,,, uint224 cumulative) = kind == SourceKind.UniswapV2 ? _readV2(src, Observation(0, 0)) : _readV3Now(src);
-        _observations[count] = Observation(cumulative, uint32(block.timestamp));
-        _state.sourceCount = uint8(count + 1);
+        if (kind == SourceKind.UniswapV2) {
+            (uint224 cumulative, uint224 inverse,, uint256 quoteReserve) = _currentCumulatives(src);
+            _observations[count] = Observation(cumulative, uint32(block.timestamp));
+            _inverses[count] = InverseObservation(inverse, _wholeCoins(quoteReserve, src));
+        } else {
+            _observations[count] = Observation(_readV3Now(src), uint32(block.timestamp));
+        }
+        _round.sourceCount = uint8(count + 1);
         emit SourceAdded(pool, kind, minQuoteLiquidity);
     }
 
     /// @inheritdoc ITwapOracle
     function removeSource(address pool) external onlyTimelock {
-        uint256 last = _state.sourceCount;
+        uint256 last = _round.sourceCount;
         for (uint256 i; i < last; ++i) {
             if (_sources[i].pool == pool) {
                 // Cannot underflow: the loop ran, so last >= 1.
@@ -370,9 +475,11 @@ contract TwapOracle is ITwapOracle {
                 _forgetQuote(_sources[i]);
                 _sources[i] = _sources[last];
                 _observations[i] = _observations[last];
+                _inverses[i] = _inverses[last];
                 delete _sources[last];
                 delete _observations[last];
-                _state.sourceCount = uint8(last);
+                delete _inverses[last];
+                _round.sourceCount = uint8(last);
                 emit SourceRemoved(pool);
                 return;
             }
@@ -390,20 +497,79 @@ contract TwapOracle is ITwapOracle {
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev The accepted price and its round, or the named revert. Reads the one `_state` slot.
-    function _usablePrice() private view returns (uint256 p, uint256 updatedAt, uint256 roundId) {
-        PriceState storage s = _state;
-        (p, updatedAt, roundId) = (s.price, s.updatedAt, s.roundId);
-        if (s.status != Status.Ok) _revertStatus(_state);
-        if (block.timestamp > updatedAt + _maxAge) revert TwapOracle_StalePrice(updatedAt, _maxAge);
+    function _checkTimelock() private view {
+        if (msg.sender != _timelock) revert TwapOracle_NotTimelock(msg.sender);
+        _requireTimelockDelay();
     }
 
-    function _revertStatus(PriceState storage s) private view {
-        if (s.status == Status.None) revert TwapOracle_NoPrice();
-        if (s.status == Status.TooFewSources) revert TwapOracle_TooFewSources(s.sources, _minSources);
-        if (s.status == Status.SourcesDiverge) revert TwapOracle_SourcesDiverge(s.sources, _minSources, s.detailBps);
-        if (s.status == Status.PriceOutOfBounds) revert TwapOracle_PriceOutOfBounds(_candidate, _minPrice, _maxPrice);
-        revert TwapOracle_MoveTooLarge(_candidate, s.detailBps, _maxMoveBps);
+    function _requireTimelockDelay() private view {
+        uint256 delay = TimelockController(payable(_timelock)).getMinDelay();
+        if (delay < MIN_TIMELOCK_DELAY) revert TwapOracle_TimelockDelayTooShort(delay);
+    }
+
+    /// @dev The accepted price while it is at most `maxAge` old (one slot read), else the named revert.
+    function _usablePrice() private view returns (uint256) {
+        Latest memory latest = _latest;
+        if (latest.acceptedRound == 0 || block.timestamp > uint256(latest.acceptedAt) + _maxAge) {
+            _revertUnusable(latest);
+        }
+        return latest.price;
+    }
+
+    /// @dev Why there is no fresh accepted price: the latest round's refusal, else staleness.
+    function _revertUnusable(Latest memory latest) private view {
+        RoundInfo memory info = _round;
+        // Enum comparisons, not balances:
+        // slither-disable-next-line incorrect-equality
+        if (info.status == Status.None) revert TwapOracle_NoPrice();
+        // slither-disable-next-line incorrect-equality
+        if (info.status == Status.TooFewSources) revert TwapOracle_TooFewSources(info.valid, _minSources);
+        // slither-disable-next-line incorrect-equality
+        if (info.status == Status.SourcesDiverge) {
+            revert TwapOracle_SourcesDiverge(info.sources, _required(info.valid), info.detailBps);
+        }
+        // slither-disable-next-line incorrect-equality
+        if (info.status == Status.PriceOutOfBounds) revert TwapOracle_PriceOutOfBounds(_candidate, _minPrice, _maxPrice);
+        // slither-disable-next-line incorrect-equality
+        if (info.status == Status.MoveTooLarge) revert TwapOracle_MoveTooLarge(_candidate, info.detailBps, _maxMoveBps);
+        revert TwapOracle_StalePrice(latest.acceptedAt, _maxAge);
+    }
+
+    /// @dev How many agreeing sources a round needs: `minSources` and a strict majority of the valid.
+    function _required(uint256 valid) private view returns (uint256) {
+        return Math.max(_minSources, valid / 2 + 1);
+    }
+
+    /// @dev A kept round, or an empty one (answeredInRound 0) for any other id.
+    function _kept(uint256 roundId) private view returns (RoundData memory r) {
+        if (roundId == 0 || roundId > type(uint32).max) return r;
+        r = _history[roundId % ROUNDS_KEPT];
+        if (r.roundId != roundId) delete r;
+    }
+
+    /// @dev A round's verdict on the valid sources' means, against the accepted price.
+    function _judge(uint256[] memory lows, uint256[] memory highs, uint256 valid, uint256 accepted)
+        private
+        view
+        returns (Status status, uint256 median, uint256 agreeing, uint256 detail)
+    {
+        if (valid < _minSources) return (Status.TooFewSources, 0, 0, 0);
+        (median, agreeing, detail) = _agreeingMedian(lows, highs, valid);
+        if (agreeing < _required(valid)) return (Status.SourcesDiverge, 0, agreeing, detail);
+        detail = 0;
+        if (median < _minPrice || median > _maxPrice) return (Status.PriceOutOfBounds, median, agreeing, 0);
+        if (accepted != 0) {
+            uint256 move = OracleMath.deviationBps(median, accepted);
+            if (move > _maxMoveBps) {
+                // A large move is accepted once two consecutive rounds agree on it. The previous
+                // candidate is 0 after an accepted round (it was `accepted`, which is too far).
+                uint256 previous = _candidate;
+                if (previous == 0 || OracleMath.deviationBps(median, previous) > _maxMoveBps) {
+                    return (Status.MoveTooLarge, median, agreeing, move);
+                }
+            }
+        }
+        return (Status.Ok, median, agreeing, 0);
     }
 
     /// @dev One source fewer quotes its stablecoin (read back from the pool).
@@ -422,9 +588,24 @@ contract TwapOracle is ITwapOracle {
         return info & 0xff;
     }
 
+    /// @dev The source at `index` and what it would give now (means zeroed unless it gives a price).
+    function _quote(uint256 index) private view returns (Source memory src, Reading memory r) {
+        src = _sourceAt(index);
+        r = src.kind == SourceKind.UniswapV2
+            ? _readV2(src, _observations[index], _inverses[index])
+            : _readV3(src, _observations[index]);
+        // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
+        if (r.reason != SkipReason.None) (r.low, r.high) = (0, 0);
+    }
+
     function _sourceAt(uint256 index) private view returns (Source memory) {
-        if (index >= _state.sourceCount) revert TwapOracle_NoSuchSource(index);
+        if (index >= _round.sourceCount) revert TwapOracle_NoSuchSource(index);
         return _sources[index];
+    }
+
+    /// @dev A stablecoin reserve in whole coins, capped at 2^32 - 1 (floors are at most that).
+    function _wholeCoins(uint256 quoteReserve, Source memory src) private pure returns (uint32) {
+        return uint32(Math.min(quoteReserve / 10 ** src.quoteDecimals, type(uint32).max));
     }
 
     /// @dev The liquidity floor in stablecoin base units.
@@ -432,27 +613,49 @@ contract TwapOracle is ITwapOracle {
         return uint256(src.minQuoteLiquidity) * 10 ** src.quoteDecimals;
     }
 
-    /// @dev A V2 pair's average price since `obs`, its stablecoin reserve, why it gives none, and its
-    /// current price cumulative (the token's side, modulo 2^224) for the next observation.
-    function _readV2(Source memory src, Observation memory obs)
+    /// @dev A V2 pair's harmonic (low) and arithmetic (high) mean prices since `obs`, the liquidity it
+    /// is judged by (the lower of its stablecoin reserve now and at `obs`), why it gives none, and its
+    /// current cumulatives and reserve for the next observation.
+    function _readV2(Source memory src, Observation memory obs, InverseObservation memory inv)
         private
         view
-        returns (uint256 p, uint256 quoteReserve, SkipReason reason, uint224 cumulative)
+        returns (Reading memory r)
     {
         uint256 tokenReserve;
-        (cumulative, tokenReserve, quoteReserve) = _currentCumulative(src);
+        uint256 quoteReserve;
+        (r.cumulative, r.inverse, tokenReserve, quoteReserve) = _currentCumulatives(src);
+        r.quoteReserve = _wholeCoins(quoteReserve, src);
+        r.liquidity = Math.min(quoteReserve, uint256(inv.quoteReserve) * 10 ** src.quoteDecimals);
         uint256 period = block.timestamp - obs.timestamp;
-        if (period > _maxAge) return (0, quoteReserve, SkipReason.Stale, cumulative);
+        if (period > _maxAge) {
+            r.reason = SkipReason.Stale;
+            return r;
+        }
         // slither-disable-next-line incorrect-equality (an empty pair has no price)
-        if (quoteReserve < _floor(src) || tokenReserve == 0) return (0, quoteReserve, SkipReason.Thin, cumulative);
+        if (r.liquidity < _floor(src) || tokenReserve == 0) {
+            r.reason = SkipReason.Thin;
+            return r;
+        }
         // A source added less than a window ago (addSource records its first observation).
-        if (period < _window) return (0, quoteReserve, SkipReason.NotReady, cumulative);
+        if (period < _window) {
+            r.reason = SkipReason.NotReady;
+            return r;
+        }
         uint256 averageX112;
+        uint256 inverseX112;
         // Differences of cumulatives modulo 2^224 are exact: a window's sum of UQ112x112 prices is far
         // below 2^224 (it would need a price above 2^80 quote units per token unit for a day).
         unchecked {
             // slither-disable-next-line divide-before-multiply (see below)
-            averageX112 = uint256(cumulative - obs.cumulative) / period;
+            averageX112 = uint256(r.cumulative - obs.cumulative) / period;
+            // slither-disable-next-line divide-before-multiply (see below)
+            inverseX112 = uint256(r.inverse - inv.cumulative) / period;
+        }
+        // A pair that was empty for the period accumulated nothing.
+        // slither-disable-next-line incorrect-equality
+        if (averageX112 == 0 || inverseX112 == 0) {
+            r.reason = SkipReason.Thin;
+            return r;
         }
         uint256 scale = 10 ** src.scaleExponent;
         // Dividing the cumulative difference by the period first is how a UQ112x112 average is taken
@@ -462,49 +665,56 @@ contract TwapOracle is ITwapOracle {
             // Both factors are below 2^128, so the product fits 256 bits.
             unchecked {
                 // slither-disable-next-line divide-before-multiply
-                p = (averageX112 * scale) >> 112;
+                r.high = (averageX112 * scale) >> 112;
             }
         } else {
-            p = Math.mulDiv(averageX112, scale, _Q112);
+            r.high = Math.mulDiv(averageX112, scale, _Q112);
         }
+        // Harmonic mean: one over the mean inverse price. scale < 2^143 (scaleExponent <= 43), so
+        // scale << 112 fits 256 bits; rounded down like the arithmetic mean.
+        r.low = (scale << 112) / inverseX112;
+        // Both come from truncated averages, so a constant price can give low one unit above high.
+        if (r.low > r.high) (r.low, r.high) = (r.high, r.low);
     }
 
-    /// @dev The pair's price cumulative of the token (quote per token, UQ112x112 x seconds) extended to
-    /// now, as UniswapV2OracleLibrary.currentCumulativePrices, and its current reserves.
-    function _currentCumulative(Source memory src)
+    /// @dev The pair's price cumulatives (the token's: quote per token; and the inverse: token per
+    /// quote; UQ112x112 x seconds) extended to now, as UniswapV2OracleLibrary.currentCumulativePrices,
+    /// and its current reserves.
+    function _currentCumulatives(Source memory src)
         private
         view
-        returns (uint224 cumulative, uint256 tokenReserve, uint256 quoteReserve)
+        returns (uint224 cumulative, uint224 inverse, uint256 tokenReserve, uint256 quoteReserve)
     {
         IUniswapV2PairLike pair = IUniswapV2PairLike(src.pool);
         (uint112 reserve0, uint112 reserve1, uint32 lastTrade) = pair.getReserves();
         (tokenReserve, quoteReserve) =
             src.tokenIsToken0 ? (uint256(reserve0), uint256(reserve1)) : (uint256(reserve1), uint256(reserve0));
-        uint256 cumulativeNow = src.tokenIsToken0 ? pair.price0CumulativeLast() : pair.price1CumulativeLast();
+        uint256 price0 = pair.price0CumulativeLast();
+        uint256 price1 = pair.price1CumulativeLast();
+        (uint256 cumulativeNow, uint256 inverseNow) = src.tokenIsToken0 ? (price0, price1) : (price1, price0);
         // Overflow is intended: cumulatives wrap and only differences are used, and uint32 time wraps
         // the same way the pair's does.
         unchecked {
             uint32 elapsed = uint32(block.timestamp) - lastTrade;
-            if (elapsed != 0 && tokenReserve != 0) {
+            if (elapsed != 0 && tokenReserve != 0 && quoteReserve != 0) {
                 // As the pair itself accumulates: a UQ112x112 price (a division) times seconds.
                 // slither-disable-next-line divide-before-multiply
                 cumulativeNow += ((quoteReserve << 112) / tokenReserve) * elapsed;
+                // slither-disable-next-line divide-before-multiply
+                inverseNow += ((tokenReserve << 112) / quoteReserve) * elapsed;
             }
         }
         cumulative = uint224(cumulativeNow);
+        inverse = uint224(inverseNow);
     }
 
-    /// @dev A V3 pool's geometric-mean price, its USD-side virtual reserve (from the harmonic-mean
-    /// in-range liquidity), why it gives none, and its current cumulatives packed for the next
-    /// observation. In the steady state the average runs from the previous round's observation to now
-    /// and costs one cheap `observe([0])`; a source without a usable observation (just added, or
+    /// @dev A V3 pool's geometric-mean price (as both means), its USD-side virtual reserve (from the
+    /// harmonic-mean in-range liquidity), why it gives none, and its current cumulatives packed for the
+    /// next observation. In the steady state the average runs from the previous round's observation to
+    /// now and costs one cheap `observe([0])`; a source without a usable observation (just added, or
     /// keepers stopped for longer than `maxAge`) uses the pool's own history over `window` instead,
     /// which must reach that far back (`HistoryTooShort` otherwise).
-    function _readV3(Source memory src, Observation memory obs)
-        private
-        view
-        returns (uint256 p, uint256 quoteReserve, SkipReason reason, uint224 packedNow)
-    {
+    function _readV3(Source memory src, Observation memory obs) private view returns (Reading memory r) {
         uint256 period = block.timestamp - obs.timestamp;
         bool stored = period >= _window && period <= _maxAge;
         uint32[] memory secondsAgos = new uint32[](stored ? 1 : 2);
@@ -512,35 +722,45 @@ contract TwapOracle is ITwapOracle {
             secondsAgos[0] = _window;
             period = _window;
         }
-        try IUniswapV3PoolLike(src.pool).observe(secondsAgos) returns (
-            int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidity
-        ) {
-            uint256 last = secondsAgos.length - 1;
-            packedNow = _packV3(tickCumulatives[last], secondsPerLiquidity[last]);
-            (int56 tickThen, uint160 splThen) =
-                stored ? _unpackV3(obs.cumulative) : (tickCumulatives[0], secondsPerLiquidity[0]);
-            uint160 splDelta;
-            // The seconds-per-liquidity accumulator wraps like the pool's (overflow intended).
-            unchecked {
-                splDelta = secondsPerLiquidity[last] - splThen;
-            }
-            (p, quoteReserve, reason) = _v3Average(src, tickCumulatives[last] - tickThen, splDelta, period);
-        } catch {
-            (,,, packedNow) = _readV3Now(src);
-            reason = SkipReason.HistoryTooShort;
+        (bool ok, int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidity) =
+            _observe(src.pool, secondsAgos);
+        if (!ok) {
+            r.cumulative = _readV3Now(src);
+            r.reason = SkipReason.HistoryTooShort;
+            return r;
         }
+        uint256 last = secondsAgos.length - 1;
+        r.cumulative = _packV3(tickCumulatives[last], secondsPerLiquidity[last]);
+        (int56 tickThen, uint160 splThen) =
+            stored ? _unpackV3(obs.cumulative) : (tickCumulatives[0], secondsPerLiquidity[0]);
+        uint160 splDelta;
+        // The seconds-per-liquidity accumulator wraps like the pool's (overflow intended).
+        unchecked {
+            splDelta = secondsPerLiquidity[last] - splThen;
+        }
+        (r.low, r.liquidity, r.reason) = _v3Average(src, tickCumulatives[last] - tickThen, splDelta, period);
+        r.high = r.low;
     }
 
     /// @dev The pool's current cumulatives, packed (`observe([0])` needs no history). Reverts
     /// `TwapOracle_UnsupportedPool` for a pool that is not an initialised V3 pool.
-    function _readV3Now(Source memory src) private view returns (uint256, uint256, SkipReason, uint224) {
-        uint32[] memory now_ = new uint32[](1);
-        try IUniswapV3PoolLike(src.pool).observe(now_) returns (
-            int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidity
-        ) {
-            return (0, 0, SkipReason.None, _packV3(tickCumulatives[0], secondsPerLiquidity[0]));
+    function _readV3Now(Source memory src) private view returns (uint224) {
+        (bool ok, int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidity) =
+            _observe(src.pool, new uint32[](1));
+        if (!ok) revert TwapOracle_UnsupportedPool(src.pool);
+        return _packV3(tickCumulatives[0], secondsPerLiquidity[0]);
+    }
+
+    /// @dev `observe`, or false when the pool reverts (history too short, or not a V3 pool).
+    function _observe(address pool, uint32[] memory secondsAgos)
+        private
+        view
+        returns (bool ok, int56[] memory tickCumulatives, uint160[] memory secondsPerLiquidity)
+    {
+        try IUniswapV3PoolLike(pool).observe(secondsAgos) returns (int56[] memory ticks, uint160[] memory spl) {
+            return (true, ticks, spl);
         } catch {
-            revert TwapOracle_UnsupportedPool(src.pool);
+            return (false, tickCumulatives, secondsPerLiquidity);
         }
     }
 
@@ -577,28 +797,41 @@ contract TwapOracle is ITwapOracle {
         return (int56(uint56(packed >> 160)), uint160(packed));
     }
 
-    /// @dev Sorts `prices[0:n]`, then returns the median of the sources within `_maxDeviationBps` of
-    /// the overall median, how many those are, and the largest deviation seen.
-    function _agreeingMedian(uint256[] memory prices, uint256 n)
+    /// @dev The median of the agreeing sources' means, how many sources agree, and the largest
+    /// deviation seen. A source agrees when its interval [low, high] reaches within
+    /// `_maxDeviationBps` of the median of all valid sources' means (2n values). With at most half the
+    /// sources manipulated for one block, half of those 2n values (the honest sources' means) sit at
+    /// the honest price and each manipulated source has one mean that hardly moved (see the
+    /// interface), so both medians stay within about block / (2 x period) of the honest price.
+    function _agreeingMedian(uint256[] memory lows, uint256[] memory highs, uint256 n)
         private
         view
         returns (uint256 median, uint256 agreeing, uint256 maxDeviation)
     {
-        OracleMath.sort(prices, n);
-        uint256 overall = OracleMath.medianOf(prices, 0, n);
-        uint256 lo = n;
-        uint256 hi = 0;
+        uint256[] memory means = new uint256[](2 * n);
         for (uint256 i; i < n; ++i) {
-            uint256 d = OracleMath.deviationBps(prices[i], overall);
+            means[2 * i] = lows[i];
+            means[2 * i + 1] = highs[i];
+        }
+        OracleMath.sort(means, 2 * n);
+        uint256 overall = OracleMath.medianOf(means, 0, 2 * n);
+        // slither-disable-next-line incorrect-equality (a zero price agrees with nothing)
+        if (overall == 0) return (0, 0, type(uint16).max);
+        // The agreeing sources' means overwrite the front of `means` (the loop reads `lows` and `highs`).
+        uint256 kept = 0;
+        for (uint256 i; i < n; ++i) {
+            uint256 d = OracleMath.intervalDeviationBps(lows[i], highs[i], overall);
             if (d > maxDeviation) maxDeviation = d;
             if (d <= _maxDeviationBps) {
-                if (lo == n) lo = i;
-                hi = i + 1;
+                means[kept++] = lows[i];
+                means[kept++] = highs[i];
+                ++agreeing;
             }
         }
-        // The agreeing prices form a contiguous run of the sorted array around the median.
-        if (lo == n) return (0, 0, maxDeviation);
-        agreeing = hi - lo;
-        median = OracleMath.medianOf(prices, lo, hi);
+        if (agreeing == 0) return (0, 0, maxDeviation);
+        // Every source agreed (the usual round): the agreeing median is the overall one.
+        if (agreeing == n) return (overall, agreeing, maxDeviation);
+        OracleMath.sort(means, kept);
+        median = OracleMath.medianOf(means, 0, kept);
     }
 }

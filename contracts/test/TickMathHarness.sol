@@ -1,9 +1,9 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
+// SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
 import {TickMath} from "../oracle/lib/TickMath.sol";
 
-/// @notice Exposes the TickMath port so tests can check it against real Uniswap V3 pools.
+/// @notice Exposes TickMath so tests can check it against real Uniswap V3 pools.
 contract TickMathHarness {
     function getSqrtRatioAtTick(int24 tick) external pure returns (uint160) {
         return TickMath.getSqrtRatioAtTick(tick);

@@ -69,7 +69,7 @@ def test_keeper_skips_until_due_then_runs_a_round_and_history_shows_it(run, chai
 
 def test_stale_price_is_reported_by_name(run, chain):
     state = json_of(run, "oracle", "price")
-    chain.mine(timestamp=state["updated_at"] + state["max_age"] + 1)
+    chain.mine(timestamp=state["accepted_at"] + state["max_age"] + 1)
     payload = json_of(run, "oracle", "price")
     assert payload["usable_price"] is None
     assert payload["error"].startswith("TwapOracle_StalePrice(")
@@ -101,3 +101,22 @@ def test_keeper_oracle_sends_update_with_gas_headroom(run, chain):
 def test_keeper_oracle_streams_one_json_object_per_line(run, chain):
     code, out, _ = run("keeper", "oracle", "--once", "--account", "dev:0", "--json")
     assert code == 0 and len(out.splitlines()) == 1 and json.loads(out)["action"] in ("skip", "update")
+
+
+def test_a_refused_round_is_shown_as_refused(run, chain):
+    # After keepers stopped for longer than maxAge the V2 records are stale: the next round re-records
+    # them and is refused (only the V3 pool gives a price).
+    state = json_of(run, "oracle", "price")
+    chain.mine(timestamp=state["accepted_at"] + state["max_age"] + 1)
+    ran = json_of(run, "keeper", "oracle", "--once", "--account", "dev:0")
+    assert ran["action"] == "update" and ran["status"] == "too_few_sources" and ran["refused"] is True
+    last = json_of(run, "oracle", "history", "--last", "1")["rounds"][0]
+    assert (last["refused"], last["valid"], last["agreeing"]) == (True, 1, 0)
+    assert last["round_id"] == ran["round_id"] and int(last["price"]) > 0  # the earlier accepted price
+    payload = json_of(run, "oracle", "price")
+    assert payload["accepted_round"] == ran["round_id"] - 1 and payload["status"] == "too_few_sources"
+    assert payload["error"].startswith("TwapOracle_TooFewSources(")  # and that price is stale by now
+    code, out, _ = run("oracle", "history", "--last", "1")
+    assert code == 0 and "refused: too few sources (0 of 1 agreeing)" in out
+    code, out, _ = run("oracle", "price")
+    assert code == 0 and f"latest round {ran['round_id']} refused: too few sources" in out

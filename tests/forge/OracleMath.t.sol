@@ -5,9 +5,11 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {TestBase} from "./utils/Vm.sol";
 import {OracleMath} from "../../contracts/oracle/lib/OracleMath.sol";
 import {TickMath} from "../../contracts/oracle/lib/TickMath.sol";
+import {TickMathReference, TICK_REFERENCE_COUNT} from "./TickMathReference.sol";
 
 /// @notice Fuzz tests of the oracle's conversion math (rounding directions, fast and slow paths agree),
-/// its median and deviation helpers, and the TickMath port's range and monotonicity.
+/// its median and deviation helpers, and TickMath: range, monotonicity, and closeness to the exact
+/// value (a table computed exactly in Python by tools/tickmath_constants.py).
 contract OracleMathFuzzTest is TestBase {
     uint256 internal constant MAX_PRICE = type(uint128).max;
 
@@ -68,6 +70,18 @@ contract OracleMathFuzzTest is TestBase {
         assertEq(d, Math.mulDiv(diff, 10_000, b, Math.Rounding.Ceil), "ceil(|a-b| * 1e4 / b)");
     }
 
+    function testFuzz_intervalDeviationIsTheNearerEndsDeviation(uint256 low, uint256 width, uint256 ref) public pure {
+        low = bound(low, 0, type(uint128).max);
+        uint256 high = low + bound(width, 0, type(uint128).max);
+        ref = bound(ref, 1, type(uint128).max);
+        uint256 d = OracleMath.intervalDeviationBps(low, high, ref);
+        if (low <= ref && ref <= high) assertEq(d, 0, "contains the reference");
+        else if (high < ref) assertEq(d, OracleMath.deviationBps(high, ref), "below: the high end");
+        else assertEq(d, OracleMath.deviationBps(low, ref), "above: the low end");
+        assertLe(d, OracleMath.deviationBps(low, ref), "never farther than the low end");
+        assertLe(d, OracleMath.deviationBps(high, ref), "never farther than the high end");
+    }
+
     function testFuzz_sortAndMedian(uint256[8] memory raw, uint256 n) public pure {
         n = bound(n, 1, 8);
         uint256[] memory values = new uint256[](n);
@@ -105,6 +119,42 @@ contract OracleMathFuzzTest is TestBase {
         uint256 scale = 1e30;
         assertLe(OracleMath.priceAtSqrt(x, true, scale), OracleMath.priceAtSqrt(y, true, scale), "token0 rises");
         assertGe(OracleMath.priceAtSqrt(x, false, scale), OracleMath.priceAtSqrt(y, false, scale), "token1 falls");
+    }
+
+    /// @dev TickMath(t) against floor(sqrt(1.0001^t) * 2^96) computed exactly: within one unit plus 2^-64
+    /// of it (the reciprocal taken for positive ticks loses that much).
+    function testFuzz_tickMathIsCloseToTheExactValue(uint256 index) public pure {
+        int256[2][TICK_REFERENCE_COUNT] memory table = TickMathReference.table();
+        int256[2] memory row = table[bound(index, 0, TICK_REFERENCE_COUNT - 1)];
+        uint256 exact = uint256(row[1]);
+        uint256 got = TickMath.getSqrtRatioAtTick(int24(row[0]));
+        assertGe(got + 1 + (exact >> 64), exact, "not below: within one unit and 2^-64");
+        assertLe(got, exact + 1 + (exact >> 64), "not above: within one unit and 2^-64");
+    }
+
+    function test_tickMathIsCloseToTheExactValueAtEveryReferenceTick() public pure {
+        int256[2][TICK_REFERENCE_COUNT] memory table = TickMathReference.table();
+        for (uint256 i; i < TICK_REFERENCE_COUNT; ++i) {
+            uint256 exact = uint256(table[i][1]);
+            uint256 got = TickMath.getSqrtRatioAtTick(int24(table[i][0]));
+            assertGe(got + 1 + (exact >> 64), exact, "not below: within one unit and 2^-64");
+            assertLe(got, exact + 1 + (exact >> 64), "not above: within one unit and 2^-64");
+        }
+    }
+
+    /// @dev Neighbouring ticks differ by a factor sqrt(1.0001): s(t+1)^2 * 10000 and s(t)^2 * 10001 agree
+    /// to within 2^-60 relative (compared as 512-bit products through mulDiv).
+    function testFuzz_tickMathStepsBySqrtOnePointZeroZeroOne(int24 t) public pure {
+        t = int24(int256(bound(uint256(int256(t) + 887272), 0, 2 * 887272 - 1)) - 887272);
+        uint256 a = TickMath.getSqrtRatioAtTick(t);
+        uint256 b = TickMath.getSqrtRatioAtTick(t + 1);
+        // b^2 * 10000 / a^2 vs 10001, scaled by 2^60: |ratio - 10001| * 2^60 <= 10001 (+ rounding).
+        uint256 ratioX60 = Math.mulDiv(Math.mulDiv(b, b, a), 10_000 << 60, a);
+        uint256 target = uint256(10_001) << 60;
+        uint256 diff = ratioX60 > target ? ratioX60 - target : target - ratioX60;
+        // Near the lowest ticks s(t) is only ~2^32, so one unit of rounding is ~2^-32 relative there.
+        uint256 tolerance = a < (1 << 96) ? (target >> 28) : (target >> 58);
+        assertLe(diff, tolerance, "consecutive ticks differ by sqrt(1.0001)");
     }
 
     function test_tickMathKnownValues() public pure {

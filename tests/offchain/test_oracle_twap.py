@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,11 +15,13 @@ from synor.oracle.twap import (
     MIN_SQRT_RATIO,
     MIN_TICK,
     ONE,
+    TICK_FACTORS,
     RoundRules,
     Status,
     agreeing_median,
     deviation_bps,
     format_usd,
+    interval_deviation_bps,
     judge_round,
     mean_tick,
     median,
@@ -27,7 +32,11 @@ from synor.oracle.twap import (
     token_to_usd,
     usd_to_token,
     v2_average_price,
+    v2_harmonic_price,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+import tickmath_constants
 
 ticks = st.integers(MIN_TICK, MAX_TICK)
 prices = st.integers(1, 2**128 - 1)
@@ -129,27 +138,108 @@ def test_median_sits_between_the_middle_values(values):
     assert ordered[(len(ordered) - 1) // 2] <= m <= ordered[len(ordered) // 2]
 
 
-@given(st.lists(st.integers(1, 2**128), min_size=1, max_size=8), st.integers(1, 10_000))
-def test_agreeing_sources_are_within_the_limit_of_the_overall_median(values, limit):
-    agreement = agreeing_median(values, limit)
-    overall = median(sorted(values))
-    kept = [v for v in values if deviation_bps(v, overall) <= limit]
+intervals = st.tuples(st.integers(1, 2**128), st.integers(0, 2**64)).map(lambda t: (t[0], t[0] + t[1]))
+
+
+@given(st.lists(intervals, min_size=1, max_size=8), st.integers(1, 10_000))
+def test_agreeing_sources_reach_within_the_limit_of_the_median_of_all_means(means, limit):
+    agreement = agreeing_median(means, limit)
+    overall = median(sorted(m for pair in means for m in pair))
+    kept = [(lo, hi) for lo, hi in means if interval_deviation_bps(lo, hi, overall) <= limit]
     assert agreement.agreeing == len(kept)
     if kept:
-        assert min(kept) <= agreement.median <= max(kept)
+        assert min(lo for lo, _ in kept) <= agreement.median <= max(hi for _, hi in kept)
+
+
+def test_interval_deviation():
+    assert interval_deviation_bps(90, 110, 100) == 0
+    assert interval_deviation_bps(80, 95, 100) == 500
+    assert interval_deviation_bps(106, 200, 100) == 600
+
+
+def _one_block_pump(factor_num: int, factor_den: int, block: int, period: int) -> tuple[int, int]:
+    """A V2 pair at $1 (UQ112x112, scale 1e18) moved to factor_num/factor_den for `block` of `period`
+    seconds: its (harmonic, arithmetic) means from the two cumulatives."""
+    one = 2**112
+    price = one * factor_num // factor_den
+    inverse = one * factor_den // factor_num
+    cumulative = one * (period - block) + price * block
+    inverse_cumulative = one * (period - block) + inverse * block
+    return (
+        v2_harmonic_price(inverse_cumulative, period, ONE),
+        v2_average_price(cumulative, period, ONE),
+    )
+
+
+def test_v2_harmonic_and_arithmetic_means_bracket_a_one_block_spike():
+    low, high = _one_block_pump(100, 1, 12, 1800)  # 100x up for 12 s of 30 minutes
+    assert high > ONE * 165 // 100  # the arithmetic mean moves 66%
+    assert ONE < low < ONE * 10067 // 10_000  # the harmonic mean under 0.67%: 12 / (1800 - 12)
+    low, high = _one_block_pump(1, 100, 12, 1800)  # 100x down
+    assert low < ONE * 61 // 100
+    assert ONE * 9933 // 10_000 < high < ONE
+    assert v2_harmonic_price(0, 1800, ONE) == 0
+
+
+@given(
+    st.integers(1, 100),
+    st.booleans(),
+    st.integers(1, 100),
+    st.booleans(),
+    st.sampled_from([(0, 1), (0, 3), (2, 3)]),
+)
+def test_half_the_sources_spiked_for_one_block_move_the_candidate_under_one_percent(
+    k1, up1, k2, up2, victims
+):
+    """Four sources at $1 (three V2, the fourth V3); two spiked up to 100x up or down for one 12-second
+    block of a 30-minute window. Accepted or refused, an accepted candidate is within 0.34%."""
+    means = [(ONE, ONE)] * 4
+    for index, k, up in zip(victims, (k1, k2), (up1, up2), strict=True):
+        num, den = (k, 1) if up else (1, k)
+        if index == 3:  # V3: the geometric mean k^(12/1800), bounded here by the V2 arithmetic mean
+            hm, am = _one_block_pump(num, den, 12, 1800)
+            g = am if up else hm
+            means[index] = (g, g)
+        else:
+            means[index] = _one_block_pump(num, den, 12, 1800)
+    outcome = judge_round(means, ONE, 0, RULES)
+    if outcome.status == Status.OK:
+        assert abs(outcome.price - ONE) * 10_000 <= ONE * 34
+    else:
+        assert outcome.price == ONE
 
 
 def test_judge_round_outcomes():
     half = ONE // 2
-    assert judge_round([half], 0, 0, RULES).status == Status.TOO_FEW_SOURCES
-    assert judge_round([half, half * 13 // 10], 0, 0, RULES).status == Status.SOURCES_DIVERGE
-    minority = judge_round([half, half, half * 13 // 10], 0, 0, RULES)
+    p = (half, half)
+    up30 = (half * 13 // 10, half * 13 // 10)
+    assert judge_round([p], 0, 0, RULES).status == Status.TOO_FEW_SOURCES
+    assert judge_round([p, up30], 0, 0, RULES).status == Status.SOURCES_DIVERGE
+    minority = judge_round([p, p, up30], 0, 0, RULES)
     assert (minority.status, minority.price, minority.sources) == (Status.OK, half, 2)
-    assert judge_round([ONE * 2000, ONE * 2000], 0, 0, RULES).status == Status.PRICE_OUT_OF_BOUNDS
-    jump = judge_round([half * 13 // 10] * 3, half, 0, RULES)
+    # Half is not a majority: two of four at +30% refuse the round and keep the accepted price.
+    split = judge_round([p, p, up30, up30], half, 0, RULES)
+    assert (split.status, split.price) == (Status.SOURCES_DIVERGE, half)
+    assert judge_round([(ONE * 2000, ONE * 2000)] * 2, 0, 0, RULES).status == Status.PRICE_OUT_OF_BOUNDS
+    jump = judge_round([up30] * 3, half, 0, RULES)
     assert (jump.status, jump.price, jump.candidate) == (Status.MOVE_TOO_LARGE, half, half * 13 // 10)
-    confirmed = judge_round([half * 13 // 10] * 3, half, jump.candidate, RULES)
+    confirmed = judge_round([up30] * 3, half, jump.candidate, RULES)
     assert (confirmed.status, confirmed.price) == (Status.OK, half * 13 // 10)
+
+
+def test_tick_factors_are_derived_from_the_mathematics():
+    """The table equals round(2^128 / sqrt(1.0001)^(2^i)) computed exactly (tools/tickmath_constants.py),
+    and TickMath.sol holds the same constants."""
+    derived = tickmath_constants.factors()
+    assert list(TICK_FACTORS) == derived
+    assert tickmath_constants._solidity_constants() == derived
+
+
+@pytest.mark.parametrize("tick", [MIN_TICK, -77_777, -1, 0, 1, 50, 4_321, 66_666, MAX_TICK])
+def test_tick_math_is_within_one_unit_and_2_pow_minus_64_of_the_exact_value(tick):
+    exact = tickmath_constants.sqrt_ratio_floor(tick)  # floor(sqrt(1.0001^tick) * 2^96), exactly
+    got = sqrt_ratio_at_tick(tick)
+    assert abs(got - exact) <= 1 + (exact >> 64)
 
 
 def test_keeper_schedule_and_formatting():

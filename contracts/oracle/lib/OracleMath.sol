@@ -61,6 +61,14 @@ library OracleMath {
         return Math.mulDiv(diff, BPS, b, Math.Rounding.Ceil);
     }
 
+    /// @notice How far the interval [low, high] lies from `ref`, in basis points of `ref`, rounded up:
+    /// 0 when it contains `ref`, else the deviation of its nearer end (ref > 0, low <= high).
+    function intervalDeviationBps(uint256 low, uint256 high, uint256 ref) internal pure returns (uint256) {
+        if (high < ref) return deviationBps(high, ref);
+        if (low > ref) return deviationBps(low, ref);
+        return 0;
+    }
+
     /// @notice The median of `sorted[from:to]` (the mean of the middle two, rounded down, for an even count).
     function medianOf(uint256[] memory sorted, uint256 from, uint256 to) internal pure returns (uint256) {
         uint256 n = to - from;
@@ -68,16 +76,24 @@ library OracleMath {
         return n % 2 == 1 ? sorted[mid] : Math.average(sorted[mid - 1], sorted[mid]);
     }
 
-    /// @notice Sorts `values[0:n]` ascending in place (insertion sort: n is small).
+    /// @notice Sorts `values[0:n]` ascending in place (insertion sort: n is small; at most the length).
     function sort(uint256[] memory values, uint256 n) internal pure {
-        for (uint256 i = 1; i < n; ++i) {
-            uint256 v = values[i];
-            uint256 j = i;
-            while (j > 0 && values[j - 1] > v) {
-                values[j] = values[j - 1];
-                --j;
+        if (n > values.length) n = values.length;
+        // Insertion sort on the array's words in memory, without per-access bounds checks: every index
+        // used lies in [0, n) with n <= values.length, and only existing words are written.
+        assembly ("memory-safe") {
+            let base := add(values, 0x20)
+            for { let i := 1 } lt(i, n) { i := add(i, 1) } {
+                let v := mload(add(base, shl(5, i)))
+                let slot := add(base, shl(5, i))
+                for {} gt(slot, base) {} {
+                    let prev := mload(sub(slot, 0x20))
+                    if iszero(gt(prev, v)) { break }
+                    mstore(slot, prev)
+                    slot := sub(slot, 0x20)
+                }
+                mstore(slot, v)
             }
-            values[j] = v;
         }
     }
 }

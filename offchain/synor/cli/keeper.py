@@ -268,6 +268,10 @@ def round_json(round_: Round) -> dict[str, Any]:
     return {
         "round_id": round_.round_id,
         "status": round_.status.name.lower(),
+        "refused": round_.refused,
+        "valid": round_.valid,
+        "agreeing": round_.agreeing,
+        "detail_bps": round_.detail_bps,
         "candidate": str(round_.candidate),
         "price": str(round_.price),
         "sources": round_.sources,

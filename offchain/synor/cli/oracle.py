@@ -32,9 +32,12 @@ def _state_json(state: OracleState) -> dict[str, Any]:
         "round_id": state.round_id,
         "status": state.status.name.lower(),
         "accepted_price": str(state.price),
+        "accepted_round": state.accepted_round,
+        "accepted_at": state.accepted_at,
         "updated_at": state.updated_at,
         "next_update_at": state.next_update_at,
         "sources_in_round": state.sources,
+        "valid_in_round": state.valid,
         "sources_configured": state.source_count,
         "detail_bps": state.detail_bps,
         "window": state.window,
@@ -47,7 +50,9 @@ def _source_json(view: SourceView) -> dict[str, Any]:
         "index": view.index,
         "pool": view.pool,
         "kind": "uniswap-v2" if view.kind is SourceKind.UNISWAP_V2 else "uniswap-v3",
-        "price": str(view.price) if view.reason is SkipReason.NONE else None,
+        "price": str(view.high) if view.reason is SkipReason.NONE else None,
+        "low": str(view.low) if view.reason is SkipReason.NONE else None,
+        "high": str(view.high) if view.reason is SkipReason.NONE else None,
         "quote_liquidity": str(view.quote_liquidity),
         "quote_decimals": view.quote_decimals,
         "min_quote_liquidity_usd": view.min_quote_liquidity,
@@ -83,8 +88,13 @@ def price(context: Context, address: str | None, as_json: bool) -> None:
         context.out.print(f"[red]no usable price[/red]: {error}")
     else:
         context.out.print(
-            f"SYNOR/USD [bold]{format_usd(usable)}[/bold] (round {state.round_id}, "
-            f"{_when(state.updated_at)}); $1 buys {format_usd(client.usd_to_token(ONE)).lstrip('$')} SYNOR"
+            f"SYNOR/USD [bold]{format_usd(usable)}[/bold] (round {state.accepted_round}, "
+            f"{_when(state.accepted_at)}); $1 buys {format_usd(client.usd_to_token(ONE)).lstrip('$')} SYNOR"
+        )
+    if state.round_id != state.accepted_round and state.round_id:
+        context.out.print(
+            f"latest round {state.round_id} refused: {state.status.name.lower().replace('_', ' ')}; "
+            f"the accepted price stands until {_when(state.accepted_at + state.max_age)}"
         )
     context.out.print(
         f"{state.sources} of {state.source_count} sources in the last round; next round from "
@@ -102,14 +112,14 @@ def sources(context: Context, address: str | None, as_json: bool) -> None:
     if as_json:
         context.emit_json({"sources": [_source_json(v) for v in views]})
         return
-    table = Table("#", "pool", "kind", "average", "USD side", "status")
+    table = Table("#", "pool", "kind", "averages (low-high)", "USD side", "status")
     for view in views:
         liquidity = view.quote_liquidity // 10**view.quote_decimals
         table.add_row(
             str(view.index),
             view.pool,
             "V2" if view.kind is SourceKind.UNISWAP_V2 else "V3",
-            format_usd(view.price) if view.reason is SkipReason.NONE else "-",
+            f"{format_usd(view.low)}-{format_usd(view.high)}" if view.reason is SkipReason.NONE else "-",
             f"${liquidity:,} (floor ${view.min_quote_liquidity:,})",
             "ok" if view.reason is SkipReason.NONE else view.reason.name.lower().replace("_", " "),
         )
@@ -125,7 +135,7 @@ def sources(context: Context, address: str | None, as_json: bool) -> None:
 def history(
     context: Context, address: str | None, from_block: int | None, last: int | None, as_json: bool
 ) -> None:
-    """Every update round: status, candidate and accepted price."""
+    """Every update round: status, candidate and accepted price; refused rounds keep the earlier price."""
     rounds = _client(context, address).history(from_block)
     if last is not None:
         rounds = rounds[-last:]
@@ -134,10 +144,14 @@ def history(
         return
     table = Table("round", "block", "status", "candidate", "accepted", "sources")
     for r in rounds:
+        status = r.status.name.lower().replace("_", " ")
+        if r.refused:
+            status = f"refused: {status} ({r.agreeing} of {r.valid} agreeing"
+            status += f", {r.detail_bps} bps)" if r.detail_bps else ")"
         table.add_row(
             str(r.round_id),
             str(r.block),
-            r.status.name.lower().replace("_", " "),
+            status,
             format_usd(r.candidate) if r.candidate else "-",
             format_usd(r.price) if r.price else "-",
             str(r.sources),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -19,14 +19,20 @@ LOG_CHUNK = 5_000
 
 @dataclass(frozen=True)
 class OracleState:
-    """ITwapOracle.PriceState plus what a reader needs to judge it."""
+    """ITwapOracle.PriceState plus what a reader needs to judge it.
+
+    ``price`` is the accepted price (from round ``accepted_round`` at ``accepted_at``); ``status`` is the
+    latest round's outcome: a refused round leaves the accepted price in force until ``max_age``."""
 
     price: int
+    accepted_at: int
+    accepted_round: int
+    round_id: int
     updated_at: int
     status: Status
+    valid: int
     sources: int
     detail_bps: int
-    round_id: int
     source_count: int
     window: int
     max_age: int
@@ -46,14 +52,15 @@ class SourceView:
     token_is_token0: bool
     quote_decimals: int
     min_quote_liquidity: int
-    price: int
+    low: int  # V2: harmonic mean; V3: geometric mean (0 unless reason is NONE)
+    high: int  # V2: arithmetic mean; V3: geometric mean (0 unless reason is NONE)
     quote_liquidity: int
     reason: SkipReason
 
 
 @dataclass(frozen=True)
 class Round:
-    """A PriceUpdated event."""
+    """A PriceUpdated event (and, for a refused round, its RoundRefused event's counts)."""
 
     round_id: int
     status: Status
@@ -62,6 +69,14 @@ class Round:
     sources: int
     block: int
     tx_hash: str
+    valid: int | None = None
+    agreeing: int | None = None
+    detail_bps: int | None = None
+
+    @property
+    def refused(self) -> bool:
+        """The round's candidate was not accepted; ``price`` is the earlier accepted price."""
+        return self.status is not Status.OK
 
 
 class OracleClient:
@@ -77,12 +92,15 @@ class OracleClient:
         cfg = self.contract.functions.config().call()
         return OracleState(
             price=int(s[0]),
-            updated_at=int(s[1]),
-            status=Status(s[2]),
-            sources=int(s[3]),
-            detail_bps=int(s[4]),
-            round_id=int(s[5]),
-            source_count=int(s[6]),
+            accepted_at=int(s[1]),
+            accepted_round=int(s[2]),
+            round_id=int(s[3]),
+            updated_at=int(s[4]),
+            status=Status(s[5]),
+            valid=int(s[6]),
+            sources=int(s[7]),
+            detail_bps=int(s[8]),
+            source_count=int(s[9]),
             window=int(cfg[2]),
             max_age=int(cfg[3]),
         )
@@ -103,7 +121,7 @@ class OracleClient:
         views = []
         for index in range(int(self.contract.functions.sourceCount().call())):
             src = self.contract.functions.source(index).call()
-            price, liquidity, reason = self.contract.functions.sourceQuote(index).call()
+            low, high, liquidity, reason = self.contract.functions.sourceQuote(index).call()
             views.append(
                 SourceView(
                     index=index,
@@ -112,7 +130,8 @@ class OracleClient:
                     token_is_token0=bool(src[2]),
                     quote_decimals=int(src[3]),
                     min_quote_liquidity=int(src[5]),
-                    price=int(price),
+                    low=int(low),
+                    high=int(high),
                     quote_liquidity=int(liquidity),
                     reason=SkipReason(reason),
                 )
@@ -120,8 +139,25 @@ class OracleClient:
         return views
 
     def history(self, from_block: int | None = None, to_block: int | None = None) -> list[Round]:
-        """Every update round in the block range (default: since the deployment), oldest first."""
-        return [_round(log) for log in self._logs(from_block, to_block)]
+        """Every update round in the block range (default: since the deployment), oldest first; refused
+        rounds carry their RoundRefused counts."""
+        refusals = {
+            int(log["args"]["roundId"]): log["args"]
+            for log in self._logs(from_block, to_block, self.contract.events.RoundRefused)
+        }
+        rounds = []
+        for log in self._logs(from_block, to_block, self.contract.events.PriceUpdated):
+            round_ = _round(log)
+            refusal = refusals.get(round_.round_id)
+            if refusal is not None:
+                round_ = replace(
+                    round_,
+                    valid=int(refusal["valid"]),
+                    agreeing=int(refusal["agreeing"]),
+                    detail_bps=int(refusal["detailBps"]),
+                )
+            rounds.append(round_)
+        return rounds
 
     def update(self, signer: LocalAccount) -> Round | None:
         """Sends `update()`; returns the round it ran, or None when nothing was due."""
@@ -129,8 +165,8 @@ class OracleClient:
         events = self.contract.events.PriceUpdated().process_receipt(receipt)
         return _round(events[0]) if events else None
 
-    def _logs(self, start: int | None, end: int | None) -> Iterator[Any]:
-        return self.chain.scan_logs(self.contract.events.PriceUpdated, None, start, end, chunk=LOG_CHUNK)
+    def _logs(self, start: int | None, end: int | None, event: Any) -> Iterator[Any]:
+        return self.chain.scan_logs(event, None, start, end, chunk=LOG_CHUNK)
 
 
 def _round(log: Any) -> Round:

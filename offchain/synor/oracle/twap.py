@@ -20,8 +20,9 @@ MAX_TICK = 887272
 MIN_SQRT_RATIO = 4295128739
 MAX_SQRT_RATIO = 1461446703485210103287273052203988822378723970342
 
-# Uniswap v3-core TickMath's factors: sqrt(1.0001)^-(2^i) as Q128.128, for bit i of |tick|.
-_TICK_FACTORS = (
+# R_i = round(2^128 / sqrt(1.0001)^(2^i)): sqrt(1.0001)^-(2^i) as Q128.128, for bit i of |tick|. Derived
+# exactly by tools/tickmath_constants.py (which checks this table and contracts/oracle/lib/TickMath.sol).
+TICK_FACTORS = (
     0xFFFCB933BD6FAD37AA2D162D1A594001,
     0xFFF97272373D413259A46990580E213A,
     0xFFF2E50F5F656932EF12357CF3C7FDCC,
@@ -74,14 +75,14 @@ class SourceKind(IntEnum):
 
 
 def sqrt_ratio_at_tick(tick: int) -> int:
-    """sqrt(1.0001^tick) * 2^96, bit for bit as Uniswap's TickMath.getSqrtRatioAtTick."""
+    """sqrt(1.0001^tick) * 2^96, bit for bit as contracts/oracle/lib/TickMath.sol (and V3 pools)."""
     if not MIN_TICK <= tick <= MAX_TICK:
         raise ValueError(f"tick {tick} outside [{MIN_TICK}, {MAX_TICK}]")
     abs_tick = abs(tick)
-    ratio = _TICK_FACTORS[0] if abs_tick & 1 else 1 << 128
+    ratio = TICK_FACTORS[0] if abs_tick & 1 else 1 << 128
     for bit in range(1, 20):
         if abs_tick & (1 << bit):
-            ratio = (ratio * _TICK_FACTORS[bit]) >> 128
+            ratio = (ratio * TICK_FACTORS[bit]) >> 128
     if tick > 0:
         ratio = (2**256 - 1) // ratio
     return (ratio >> 32) + (0 if ratio % (1 << 32) == 0 else 1)
@@ -126,6 +127,18 @@ def v2_average_price(cumulative_delta: int, seconds: int, scale: int) -> int:
     return average_x112 * scale // Q112
 
 
+def v2_harmonic_price(inverse_cumulative_delta: int, seconds: int, scale: int) -> int:
+    """A V2 pair's harmonic-mean price: one over the mean of the inverse price (the other UQ112x112
+    cumulative, token per quote), as an 18-decimal price rounded down (0 when nothing accumulated).
+
+    A one-block spike up of the price barely moves it; a spike down moves it a lot (the arithmetic
+    mean, ``v2_average_price``, behaves the other way round)."""
+    if seconds <= 0:
+        raise ValueError("seconds must be positive")
+    inverse_x112 = (inverse_cumulative_delta % 2**224) // seconds
+    return (scale << 112) // inverse_x112 if inverse_x112 else 0
+
+
 def usd_to_token(amount_usd: int, price: int, token_unit: int = ONE) -> int:
     """Token base units worth ``amount_usd`` (18-decimal), rounded up: the payer never pays less."""
     if price <= 0:
@@ -163,17 +176,33 @@ class Agreement:
     max_deviation_bps: int
 
 
-def agreeing_median(prices: Sequence[int], max_deviation_bps: int) -> Agreement:
-    """Drops prices farther than ``max_deviation_bps`` from the median of all, and takes the median
-    of the rest (0 and 0 agreeing when none remain)."""
-    ordered = sorted(prices)
-    overall = median(ordered)
-    deviations = [deviation_bps(p, overall) for p in ordered]
-    kept = [p for p, d in zip(ordered, deviations, strict=True) if d <= max_deviation_bps]
+def interval_deviation_bps(low: int, high: int, ref: int) -> int:
+    """How far [low, high] lies from ``ref`` in basis points, rounded up (0 when it contains it)."""
+    if high < ref:
+        return deviation_bps(high, ref)
+    if low > ref:
+        return deviation_bps(low, ref)
+    return 0
+
+
+def agreeing_median(means: Sequence[tuple[int, int]], max_deviation_bps: int) -> Agreement:
+    """Each source's (low, high) means: the median of all 2n means; a source agrees when its interval
+    reaches within ``max_deviation_bps`` of it; the median of the agreeing sources' means (0 and 0
+    agreeing when none agree). Mirrors TwapOracle._agreeingMedian."""
+    overall = median(sorted(m for pair in means for m in pair))
+    if overall == 0:
+        return Agreement(0, 0, 0xFFFF)
+    deviations = [interval_deviation_bps(low, high, overall) for low, high in means]
+    kept = [pair for pair, d in zip(means, deviations, strict=True) if d <= max_deviation_bps]
     worst = max(deviations)
     if not kept:
         return Agreement(0, 0, worst)
-    return Agreement(median(kept), len(kept), worst)
+    return Agreement(median(sorted(m for pair in kept for m in pair)), len(kept), worst)
+
+
+def required_agreeing(valid: int, min_sources: int) -> int:
+    """How many sources must agree: ``min_sources`` and a strict majority of the valid ones."""
+    return max(min_sources, valid // 2 + 1)
 
 
 @dataclass(frozen=True)
@@ -196,13 +225,14 @@ class RoundOutcome:
 
 
 def judge_round(
-    prices: Sequence[int], accepted: int, previous_candidate: int, rules: RoundRules
+    means: Sequence[tuple[int, int]], accepted: int, previous_candidate: int, rules: RoundRules
 ) -> RoundOutcome:
-    """What an update round decides from the valid sources' prices (mirrors TwapOracle.update)."""
-    if len(prices) < rules.min_sources:
-        return RoundOutcome(Status.TOO_FEW_SOURCES, 0, accepted, len(prices))
-    agreement = agreeing_median(prices, rules.max_deviation_bps)
-    if agreement.agreeing < rules.min_sources:
+    """What an update round decides from the valid sources' (low, high) means (mirrors
+    TwapOracle.update). ``price`` is the accepted price afterwards: a refused round keeps ``accepted``."""
+    if len(means) < rules.min_sources:
+        return RoundOutcome(Status.TOO_FEW_SOURCES, 0, accepted, len(means))
+    agreement = agreeing_median(means, rules.max_deviation_bps)
+    if agreement.agreeing < required_agreeing(len(means), rules.min_sources):
         return RoundOutcome(Status.SOURCES_DIVERGE, 0, accepted, agreement.agreeing)
     candidate = agreement.median
     if not rules.min_price <= candidate <= rules.max_price:

@@ -27,11 +27,11 @@ def within(value, target, bps):
 
 
 def reads(oracle):
+    """The billing reads (the Chainlink-style reads never revert for a refused round or staleness)."""
     return (
         oracle.price,
         lambda: oracle.usdToToken(ONE),
         lambda: oracle.tokenToUsd(ONE),
-        oracle.latestRoundData,
     )
 
 
@@ -46,7 +46,8 @@ def test_a_single_block_manipulation_moves_the_price_less_than_one_percent(oracl
     # Even the manipulated source's own average barely moves on V3 (geometric mean of 2 s at 10x).
     v3_index = 3
     quote = oracle.sourceQuote(v3_index)
-    assert within(quote.price_, before, 100)
+    assert quote.low == quote.high
+    assert within(quote.low, before, 100)
 
 
 def test_a_sustained_move_in_a_minority_of_pools_is_cut_off(oracle, pools, deployer):
@@ -58,16 +59,35 @@ def test_a_sustained_move_in_a_minority_of_pools_is_cut_off(oracle, pools, deplo
     assert within(oracle.price(), before, 10)
 
 
-def test_diverging_sources_make_reads_revert(oracle, pools, deployer):
-    for pool in pools[:2]:  # half the pools at +30%: no majority
+def test_diverging_sources_are_refused_and_the_accepted_price_stays_until_max_age(oracle, pools, deployer):
+    before = oracle.price()
+    accepted_at = oracle.state().acceptedAt
+    for pool in pools[:2]:  # half the pools at +30%: half is not a majority
         pool.move_to(START_PRICE * 13 // 10, deployer)
     receipt = run_round(oracle, deployer)
     state = oracle.state()
     assert receipt.events.filter(oracle.PriceUpdated)[0].status == DIVERGE
+    refused = receipt.events.filter(oracle.RoundRefused)[0]
+    assert (refused.status, refused.valid, refused.agreeing, refused.detailBps) == (
+        DIVERGE,
+        4,
+        0,
+        state.detailBps,
+    )
     assert state.detailBps > 500
+    assert (state.price, state.acceptedAt) == (before, accepted_at)
+    assert oracle.price() == before
+    assert oracle.usdToToken(ONE) == -(-ONE * ONE // before)
+    assert oracle.tokenToUsd(ONE) == before
+    # Refused rounds until the accepted price is older than maxAge: then reads name the refusal.
+    while ape.chain.pending_timestamp <= accepted_at + MAX_AGE:
+        run_round(oracle, deployer)
+    ape.chain.mine()
+    state = oracle.state()
+    assert state.status == DIVERGE
     for read in reads(oracle):
         with ape.reverts(
-            oracle.TwapOracle_SourcesDiverge, agreeing=0, required=2, deviationBps=state.detailBps
+            oracle.TwapOracle_SourcesDiverge, agreeing=0, required=3, deviationBps=state.detailBps
         ):
             read()
     for pool in pools[:2]:
@@ -81,7 +101,7 @@ def test_a_stale_oracle_reverts_and_stale_v2_sources_are_re_recorded(oracle, poo
     advance(MAX_AGE + 1)
     ape.chain.mine()
     for read in reads(oracle):
-        with ape.reverts(oracle.TwapOracle_StalePrice, updatedAt=state.updatedAt, maxAge=MAX_AGE):
+        with ape.reverts(oracle.TwapOracle_StalePrice, updatedAt=state.acceptedAt, maxAge=MAX_AGE):
             read()
     with ape.reverts(oracle.TwapOracle_StaleSource, pool=pools[0].address):
         oracle.sourcePrice(0)
@@ -125,10 +145,10 @@ def test_thin_sources_are_skipped_and_too_few_remain(
     # $5k of DAI in each, below the $10k floor; plus one healthy pool.
     oracle = make_oracle(project, deployer, synor, timelock, [thin_v2, thin_v3, pools[0]])
     state = oracle.state()
-    assert (state.status, state.sources) == (TOO_FEW, 1)
+    assert (state.status, state.valid, state.sources) == (TOO_FEW, 1, 0)
     for index, pool in enumerate((thin_v2, thin_v3)):
         quote = oracle.sourceQuote(index)
-        assert quote.reason == THIN and quote.price_ == 0
+        assert quote.reason == THIN and quote.low == quote.high == 0
         assert within(quote.quoteLiquidity, 5_000 * ONE, 10)
         with ape.reverts(
             oracle.TwapOracle_ThinSource, pool=pool.address, liquidity=quote.quoteLiquidity, floor=FLOOR * ONE
@@ -173,7 +193,8 @@ def test_too_short_v3_history_is_named_and_grown(
     # A fresh oracle has no observation of its own: only the grown history can answer, and does.
     fresh = project.TwapOracle.deploy(oracle_config(synor, timelock), sender=deployer)
     add_sources(fresh, timelock, [young], deployer)
-    assert within(fresh.sourcePrice(0), START_PRICE, 200)
+    low, high = fresh.sourcePrice(0)
+    assert low == high and within(low, START_PRICE, 200)
 
 
 def test_a_large_move_waits_for_a_confirming_round(oracle, pools, deployer):
@@ -184,16 +205,39 @@ def test_a_large_move_waits_for_a_confirming_round(oracle, pools, deployer):
     event = receipt.events.filter(oracle.PriceUpdated)[0]
     state = oracle.state()
     assert event.status == MOVE and event.price == before and state.price == before
+    assert receipt.events.filter(oracle.RoundRefused)[0].status == MOVE
     assert state.detailBps > 1500
     candidate = oracle.candidate()
     assert within(candidate, START_PRICE * 13 // 10, 50)
-    for read in reads(oracle):
-        with ape.reverts(
-            oracle.TwapOracle_MoveTooLarge, candidate=candidate, moveBps=state.detailBps, maxMoveBps=1500
-        ):
-            read()
+    assert oracle.price() == before  # the accepted price is served while the move awaits confirmation
     run_round(oracle, deployer)  # the next window agrees: accepted
     assert within(oracle.price(), START_PRICE * 13 // 10, 50)
+
+
+def test_an_unconfirmed_move_is_named_once_the_accepted_price_is_stale(
+    project, deployer, synor, timelock, pools
+):
+    oracle = make_oracle(project, deployer, synor, timelock, pools)
+    accepted_at = oracle.state().acceptedAt
+    for step, pool in enumerate(pools * 3):  # +30%, -30%, +30% ...: never two rounds alike
+        pool.move_to(START_PRICE * (13 if step // 4 % 2 == 0 else 7) // 10, deployer)
+        if step % 4 == 3:
+            advance(MAX_AGE // 3)
+            oracle.update(sender=deployer)
+    ape.chain.mine()
+    state = oracle.state()
+    assert state.status == MOVE and state.acceptedAt == accepted_at
+    assert ape.chain.blocks.head.timestamp > accepted_at + MAX_AGE
+    for read in reads(oracle):
+        with ape.reverts(
+            oracle.TwapOracle_MoveTooLarge,
+            candidate=oracle.candidate(),
+            moveBps=state.detailBps,
+            maxMoveBps=1500,
+        ):
+            read()
+    for pool in pools:
+        pool.move_to(START_PRICE, deployer)
 
 
 def test_a_price_outside_the_sanity_bounds_is_refused(project, deployer, synor, timelock, pools):

@@ -5,7 +5,15 @@ from __future__ import annotations
 import ape
 
 from devstack.uniswap import ONE, create_v2_pool, through_timelock
-from tests.contracts.oracle.conftest import DELAY, FLOOR, START_PRICE, add_source, remove_source, run_round
+from tests.contracts.oracle.conftest import (
+    DELAY,
+    FLOOR,
+    START_PRICE,
+    add_source,
+    oracle_config,
+    remove_source,
+    run_round,
+)
 
 
 def test_only_the_timelock_adds_and_removes(bare_oracle, pools, deployer, stranger):
@@ -132,3 +140,24 @@ def test_a_removal_keeps_the_moved_sources_observations(oracle, timelock, pools,
     assert not receipt.events.filter(oracle.SourceSkipped)
     assert (event.status, event.sources) == (1, 3)
     assert abs(oracle.price() - START_PRICE) * 10_000 <= START_PRICE
+
+
+def test_floors_above_32_bits_of_whole_coins_are_refused(bare_oracle, timelock, pools, deployer):
+    data = bare_oracle.addSource.encode_input(pools[0].address, 0, 2**32)
+    with ape.reverts(bare_oracle.TwapOracle_InvalidConfig, field=b"minQuoteLiquidity".ljust(32, b"\0")):
+        through_timelock(timelock, bare_oracle, data, deployer)
+    add_source(bare_oracle, timelock, pools[0], deployer, floor=2**32 - 1)  # the largest floor
+    assert bare_oracle.source(0).minQuoteLiquidity == 2**32 - 1
+
+
+def test_a_pool_whose_price_scale_exceeds_10_pow_43_is_refused(
+    project, deployer, timelock, v2_factory, v2_pair_container
+):
+    # A 36-decimal token against a 0-decimal coin: 10**(18 + 36 - 0) would overflow the harmonic mean.
+    big = project.TestStablecoin.deploy("Big", "BIG", 36, sender=deployer)
+    whole = project.TestStablecoin.deploy("Whole", "WHL", 0, sender=deployer)
+    oracle = project.TwapOracle.deploy(oracle_config(big, timelock), sender=deployer)
+    pair = v2_pair_container.at(v2_factory.createPair(big, whole, sender=deployer).events[0].pair)
+    data = oracle.addSource.encode_input(pair.address, 0, 0)
+    with ape.reverts(oracle.TwapOracle_UnsupportedPool, pool=pair.address):
+        through_timelock(timelock, oracle, data, deployer)

@@ -510,6 +510,8 @@ contract TwapOracle is ITwapOracle {
     /// @dev The accepted price while it is at most `maxAge` old (one slot read), else the named revert.
     function _usablePrice() private view returns (uint256) {
         Latest memory latest = _latest;
+        // `acceptedRound == 0` is the "no round accepted yet" sentinel (round ids start at 1), not a balance.
+        // slither-disable-next-line incorrect-equality
         if (latest.acceptedRound == 0 || block.timestamp > uint256(latest.acceptedAt) + _maxAge) {
             _revertUnusable(latest);
         }

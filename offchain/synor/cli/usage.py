@@ -415,11 +415,11 @@ def serve(
         except OSError as error:  # port in use, host not on this machine
             raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
         url = f"http://{host}:{server.server_port}/events"
-        if as_json:
-            context.emit_json({"listening": url})
-        else:
-            click.echo(f"listening on {url}", err=True)
-        try:
+        try:  # Ctrl-C as soon as it says where it listens stops it cleanly too
+            if as_json:
+                context.emit_json({"listening": url})
+            else:
+                click.echo(f"listening on {url}", err=True)
             server.serve_forever()
         except KeyboardInterrupt:
             pass

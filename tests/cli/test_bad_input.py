@@ -118,6 +118,13 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("keeper settle:rounds", ("keeper", "settle", "--rounds", "0", *SIGN), "x>=1"),
     ("keeper settle:min_amount", ("keeper", "settle", "--min-amount", "-5", *SIGN), "x>=1"),
     ("keeper settle:max_steps", ("keeper", "settle", "--max-steps", "0", *SIGN), "x>=1"),
+    ("stake:amount", ("stake", "twelve", *SIGN), "invalid amount"),
+    ("stake:amount", ("stake", "0", *SIGN), "must be more than 0"),
+    ("stake:account", ("stake", "1", "--account", "dev:99"), "does not exist"),
+    ("unstake:amount", ("unstake", "1e99", *SIGN), "too large"),
+    ("unstake:account", ("unstake", "1", "--account", "no such/alias"), "invalid account"),
+    ("rewards:holder", ("rewards", "--of", BAD_CHECKSUM), "EIP-55 checksum"),
+    ("rewards:account", ("rewards", "--account", "dev:x"), "invalid account"),
     ("keeper oracle:address", ("keeper", "oracle", "--oracle", NO_CODE, *SIGN), "is not a contract"),
     ("keeper oracle:account", ("keeper", "oracle", "--account", "dev:10"), "does not exist"),
     ("keeper oracle:interval", ("keeper", "oracle", "--interval", "-inf", *SIGN), "invalid interval"),
@@ -198,7 +205,7 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("usage simulate:genesis", ("usage", "simulate", "--genesis", "-1"), "x>=0"),
 ]
 
-NOT_INPUT = {"as_json", "dry_run", "once", "from_staking", "help", "version", "deployments"}
+NOT_INPUT = {"as_json", "dry_run", "once", "from_staking", "withdraw", "help", "version", "deployments"}
 """Flags take no value; --deployments is a folder (any path works until a record is missing there)."""
 
 
@@ -229,11 +236,13 @@ def _parameters() -> set[str]:
     ctx = click.Context(main)
     for group_name in main.list_commands(ctx):
         group = main.get_command(ctx, group_name)
-        assert isinstance(group, click.Group)
-        for name, command in group.commands.items():
+        assert group is not None
+        # A top-level command (`synor stake`) is its own one-command "group".
+        commands = group.commands.items() if isinstance(group, click.Group) else [("", group)]
+        for name, command in commands:
             for param in command.params:
                 if param.name not in NOT_INPUT:
-                    found.add(f"{group_name} {name}:{param.name}")
+                    found.add(f"{group_name} {name}".strip() + f":{param.name}")
     return found
 
 

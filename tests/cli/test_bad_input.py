@@ -18,6 +18,9 @@ BAD_CHECKSUM = GOOD[:-1] + "c"  # mixed case, last letter's case flipped: a typo
 NO_CODE = "0x" + "ab" * 20  # an address without a contract
 HUGE = "9" * 90 + "w"
 SIGN = ("--account", "dev:1")
+OPERATOR = "0x" + "22" * 20
+LONG_LOCATION = "ipfs://" + "x" * 1_100  # the factory takes at most 1,024 bytes
+NO_FOLDER = "/nonexistent-synor-folder/keys.json"
 
 CASES: list[tuple[str, tuple[str, ...], str]] = [
     # (covers "command path:parameter", args, message)
@@ -44,12 +47,47 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("app create:salt", ("app", "create", "--salt", "0x42", *SIGN), "invalid salt '0x42'"),
     ("app create:account", ("app", "create", "--account", "dev:99"), "does not exist"),
     ("app create:account", ("app", "create", "--account", "no such/alias"), "invalid account"),
+    ("app create:location", ("app", "create", "--location", "", *SIGN), "the machine location is empty"),
+    ("app create:location", ("app", "create", "--location", LONG_LOCATION, *SIGN), "at most 1024"),
     ("app extend:app_address", ("app", "extend", "nope", "1w", *SIGN), "invalid application address"),
     ("app extend:app_address", ("app", "extend", BAD_CHECKSUM, "1w", *SIGN), "EIP-55 checksum"),
     ("app extend:duration", ("app", "extend", APP, "0", *SIGN), "at least one second"),
     ("app extend:duration", ("app", "extend", APP, HUGE, *SIGN), "too long"),
     ("app extend:max_cost", ("app", "extend", APP, "1w", "--max-cost", "twenty", *SIGN), "invalid amount"),
     ("app extend:account", ("app", "extend", APP, "1w", "--account", "dev:x"), "invalid account"),
+    (
+        "app import:app_address",
+        ("app", "import", "0x12", "--location", "s3://m", *SIGN),
+        "invalid application",
+    ),
+    ("app import:app_address", ("app", "import", BAD_CHECKSUM, "--location", "s3://m", *SIGN), "EIP-55"),
+    ("app import:location", ("app", "import", APP, "--location", "", *SIGN), "the machine location is empty"),
+    ("app import:location", ("app", "import", APP, "--location", LONG_LOCATION, *SIGN), "at most 1024"),
+    (
+        "app import:prefund",
+        ("app", "import", APP, "--location", "s3://m", "--prefund", "2y", *SIGN),
+        "invalid duration",
+    ),
+    (
+        "app import:prefund",
+        ("app", "import", APP, "--location", "s3://m", "--prefund", HUGE, *SIGN),
+        "too long",
+    ),
+    (
+        "app import:max_cost",
+        ("app", "import", APP, "--location", "s3://m", "--max-cost", "-1", *SIGN),
+        "at least 0",
+    ),
+    (
+        "app import:max_cost",
+        ("app", "import", APP, "--location", "s3://m", "--max-cost", "1e99", *SIGN),
+        "too large",
+    ),
+    (
+        "app import:account",
+        ("app", "import", APP, "--location", "s3://m", "--account", "dev:99"),
+        "does not exist",
+    ),
     ("app status:app_address", ("app", "status", "0x123"), "invalid application address"),
     ("app list:owner", ("app", "list", "--owner", "0xZZ"), "invalid address"),
     ("app watch:interval", ("app", "watch", "--interval", "-1"), "invalid interval"),
@@ -80,14 +118,94 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("keeper settle:rounds", ("keeper", "settle", "--rounds", "0", *SIGN), "x>=1"),
     ("keeper settle:min_amount", ("keeper", "settle", "--min-amount", "-5", *SIGN), "x>=1"),
     ("keeper settle:max_steps", ("keeper", "settle", "--max-steps", "0", *SIGN), "x>=1"),
+    ("stake:amount", ("stake", "twelve", *SIGN), "invalid amount"),
+    ("stake:amount", ("stake", "0", *SIGN), "must be more than 0"),
+    ("stake:account", ("stake", "1", "--account", "dev:99"), "does not exist"),
+    ("unstake:amount", ("unstake", "1e99", *SIGN), "too large"),
+    ("unstake:account", ("unstake", "1", "--account", "no such/alias"), "invalid account"),
+    ("rewards:holder", ("rewards", "--of", BAD_CHECKSUM), "EIP-55 checksum"),
+    ("rewards:account", ("rewards", "--account", "dev:x"), "invalid account"),
     ("keeper oracle:address", ("keeper", "oracle", "--oracle", NO_CODE, *SIGN), "is not a contract"),
     ("keeper oracle:account", ("keeper", "oracle", "--account", "dev:10"), "does not exist"),
     ("keeper oracle:interval", ("keeper", "oracle", "--interval", "-inf", *SIGN), "invalid interval"),
     ("keeper oracle:rounds", ("keeper", "oracle", "--rounds", "-1", *SIGN), "x>=1"),
     ("keeper oracle:retries", ("keeper", "oracle", "--retries", "0", *SIGN), "x>=1"),
+    ("usage ingest:source", ("usage", "ingest", "/nonexistent-synor-events.ndjson"), "No such file"),
+    ("usage ingest:store_url", ("usage", "ingest", "-", "--store", "mysql://db/usage"), "invalid store URL"),
+    ("usage ingest:store_url", ("usage", "ingest", "-", "--store", "sqlite:"), "no file path"),
+    (
+        "usage ingest:store_url",
+        ("usage", "ingest", "-", "--store", "postgresql://h:99999/db"),
+        "invalid store URL",
+    ),
+    (
+        "usage ingest:redis_url",
+        ("usage", "ingest", "-", "--redis", "http://127.0.0.1:6379"),
+        "invalid Redis URL",
+    ),
+    ("usage ingest:redis_url", ("usage", "ingest", "-", "--redis", "redis://"), "invalid Redis URL"),
+    ("usage ingest:redis_url", ("usage", "ingest", "-", "--redis", "redis://h:70000"), "invalid Redis URL"),
+    ("usage ingest:shards", ("usage", "ingest", "-", "--shards", "0"), "1<=x<=4096"),
+    ("usage ingest:genesis", ("usage", "ingest", "-", "--genesis", "-1"), "x>=0"),
+    ("usage ingest:period_length", ("usage", "ingest", "-", "--period-length", "soon"), "invalid duration"),
+    ("usage ingest:period_length", ("usage", "ingest", "-", "--period-length", "0"), "at least one second"),
+    ("usage ingest:late_window", ("usage", "ingest", "-", "--late-window", "1.5d"), "invalid duration"),
+    ("usage aggregate:store_url", ("usage", "aggregate", "--store", "ftp://x/y"), "invalid store URL"),
+    ("usage aggregate:redis_url", ("usage", "aggregate", "--redis", "redis:///"), "invalid Redis URL"),
+    ("usage aggregate:shards", ("usage", "aggregate", "--shards", "4097"), "1<=x<=4096"),
+    ("usage aggregate:genesis", ("usage", "aggregate", "--genesis", "soon"), "not a valid integer"),
+    ("usage aggregate:period_length", ("usage", "aggregate", "--period-length", HUGE), "too long"),
+    ("usage aggregate:late_window", ("usage", "aggregate", "--late-window", "-1d"), "invalid duration"),
+    ("usage aggregate:consumer", ("usage", "aggregate", "--consumer", "a b"), "invalid consumer name"),
+    ("usage aggregate:consumer", ("usage", "aggregate", "--consumer", ""), "invalid consumer name"),
+    ("usage aggregate:claim_idle_ms", ("usage", "aggregate", "--claim-idle", "-1"), "x>=0"),
+    ("usage aggregate:max_deliveries", ("usage", "aggregate", "--max-deliveries", "0"), "x>=1"),
+    ("usage status:store_url", ("usage", "status", "--store", "sqlite://"), "no file path"),
+    ("usage status:redis_url", ("usage", "status", "--redis", "redis://local host"), "invalid Redis URL"),
+    ("usage status:shards", ("usage", "status", "--shards", "-3"), "1<=x<=4096"),
+    ("usage status:limit", ("usage", "status", "--limit", "-1"), "x>=0"),
+    (
+        "usage key:keys_path",
+        ("usage", "key", "--keys", "/", "--source", "s", "--operator", OPERATOR),
+        "is a directory",
+    ),
+    (
+        "usage key:keys_path",
+        ("usage", "key", "--keys", NO_FOLDER, "--source", "s", "--operator", OPERATOR),
+        "cannot write the keys file",
+    ),
+    ("usage key:source", ("usage", "key", "--source", "", "--operator", OPERATOR), "invalid source"),
+    ("usage key:source", ("usage", "key", "--source", "a b", "--operator", OPERATOR), "invalid source"),
+    ("usage key:source", ("usage", "key", "--source", "s" * 257, "--operator", OPERATOR), "invalid source"),
+    (
+        "usage key:operator",
+        ("usage", "key", "--source", "s", "--operator", "node-1"),
+        "invalid operator address",
+    ),
+    ("usage key:operator", ("usage", "key", "--source", "s", "--operator", BAD_CHECKSUM), "EIP-55 checksum"),
+    ("usage serve:host", ("usage", "serve", "--host", "no such host"), "invalid host"),
+    ("usage serve:host", ("usage", "serve", "--host", "-bad-.example"), "invalid host"),
+    ("usage serve:port", ("usage", "serve", "--port", "65536"), "0<=x<=65535"),
+    ("usage serve:port", ("usage", "serve", "--port", "http"), "not a valid integer"),
+    ("usage serve:keys_path", ("usage", "serve", "--keys", "/"), "is a directory"),
+    ("usage serve:keys_path", ("usage", "serve", "--keys", NO_FOLDER), "no keys file"),
+    ("usage serve:store_url", ("usage", "serve", "--store", "redis://h"), "invalid store URL"),
+    ("usage serve:redis_url", ("usage", "serve", "--redis", "unix://"), "invalid Redis URL"),
+    ("usage serve:shards", ("usage", "serve", "--shards", "0"), "1<=x<=4096"),
+    ("usage serve:genesis", ("usage", "serve", "--genesis", "-5"), "x>=0"),
+    ("usage serve:period_length", ("usage", "serve", "--period-length", "1y"), "invalid duration"),
+    ("usage serve:late_window", ("usage", "serve", "--late-window", HUGE), "too long"),
+    ("usage simulate:accounts", ("usage", "simulate", "--accounts", "0"), "1<=x<=10000"),
+    ("usage simulate:accounts", ("usage", "simulate", "--accounts", "10001"), "1<=x<=10000"),
+    ("usage simulate:duration", ("usage", "simulate", "--duration", "0"), "at least one second"),
+    ("usage simulate:duration", ("usage", "simulate", "--duration", "53w"), "at most 366d"),
+    ("usage simulate:seed", ("usage", "simulate", "--seed", "1.5"), "not a valid integer"),
+    ("usage simulate:operator", ("usage", "simulate", "--operator", "nobody"), "invalid operator address"),
+    ("usage simulate:operator", ("usage", "simulate", "--operator", BAD_CHECKSUM), "EIP-55 checksum"),
+    ("usage simulate:genesis", ("usage", "simulate", "--genesis", "-1"), "x>=0"),
 ]
 
-NOT_INPUT = {"as_json", "dry_run", "once", "from_staking", "help", "version", "deployments"}
+NOT_INPUT = {"as_json", "dry_run", "once", "from_staking", "withdraw", "help", "version", "deployments"}
 """Flags take no value; --deployments is a folder (any path works until a record is missing there)."""
 
 
@@ -118,11 +236,13 @@ def _parameters() -> set[str]:
     ctx = click.Context(main)
     for group_name in main.list_commands(ctx):
         group = main.get_command(ctx, group_name)
-        assert isinstance(group, click.Group)
-        for name, command in group.commands.items():
+        assert group is not None
+        # A top-level command (`synor stake`) is its own one-command "group".
+        commands = group.commands.items() if isinstance(group, click.Group) else [("", group)]
+        for name, command in commands:
             for param in command.params:
                 if param.name not in NOT_INPUT:
-                    found.add(f"{group_name} {name}:{param.name}")
+                    found.add(f"{group_name} {name}".strip() + f":{param.name}")
     return found
 
 

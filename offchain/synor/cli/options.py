@@ -6,6 +6,7 @@ runs; the root group prints it. Nothing here imports the chain stack until a val
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ import click
 from synor.cli.context import Context
 from synor.errors import SynorError
 from synor.units import (
+    InputError,
     parse_address,
     parse_bytes32,
     parse_decimal,
@@ -171,6 +173,107 @@ class RpcUrl(_Type):
 
     def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
         return parse_rpc_url(text)
+
+
+def _url_parts(text: str, what: str, example: str) -> tuple[str, str | None, str]:
+    """(scheme, host, path) of a URL whose port, if any, is in range; else InputError naming ``what``."""
+    from urllib.parse import urlsplit
+
+    cleaned = text.strip()
+    invalid = f"invalid {what} {text!r}: expected {example}"
+    try:
+        parts = urlsplit(cleaned)
+        port = parts.port
+    except ValueError:
+        raise InputError(invalid) from None
+    if any(c.isspace() or not c.isprintable() for c in cleaned) or port == 0:
+        raise InputError(invalid)
+    return parts.scheme, parts.hostname, parts.path
+
+
+class StoreUrl(_Type):
+    """The usage store: ``sqlite:PATH`` (or a plain path) or ``postgresql://…`` / ``postgres://…``."""
+
+    name = "store"
+    EXAMPLE = "sqlite:PATH, a file path or postgresql://user@host[:port]/database"
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        cleaned = text.strip()
+        scheme, _, _ = _url_parts(cleaned, "store URL", self.EXAMPLE)
+        if scheme in ("postgresql", "postgres") and cleaned.startswith(f"{scheme}://"):
+            return cleaned
+        path = cleaned.removeprefix("sqlite:").removeprefix("//")
+        if "://" in cleaned and not cleaned.startswith("sqlite://"):
+            raise InputError(f"invalid store URL {text!r}: unknown kind; expected {self.EXAMPLE}")
+        if not path:
+            raise InputError(f"invalid store URL {text!r}: no file path; expected {self.EXAMPLE}")
+        return cleaned
+
+
+class RedisUrl(_Type):
+    """A Redis URL: ``redis://`` or ``rediss://`` with a host and a port in range, or ``unix://PATH``."""
+
+    name = "url"
+    EXAMPLE = "redis://host[:port][/db], rediss://… or unix:///path/to/socket"
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        scheme, host, path = _url_parts(text, "Redis URL", self.EXAMPLE)
+        if (scheme in ("redis", "rediss") and host) or (scheme == "unix" and path):
+            return text.strip()
+        raise InputError(f"invalid Redis URL {text!r}: expected {self.EXAMPLE}")
+
+
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+class Host(_Type):
+    """A host to listen on: an IPv4 or IPv6 address or a host name (``127.0.0.1``, ``::``, ``localhost``)."""
+
+    name = "host"
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        import ipaddress
+
+        cleaned = text.strip()
+        with contextlib.suppress(ValueError):
+            return str(ipaddress.ip_address(cleaned))
+        labels = cleaned.removesuffix(".").split(".")
+        if len(cleaned) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+            self.fail(f"invalid host {text!r}: an IP address or a host name such as 127.0.0.1 or localhost")
+        return cleaned
+
+
+class Name(_Type):
+    """A name without spaces (1 to ``length`` letters, digits and ``_ . : @ -``): ``what`` in messages."""
+
+    name = "name"
+    _PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]*")
+
+    def __init__(self, what: str, length: int = 128) -> None:
+        self.what = what
+        self.length = length
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if len(text) > self.length or not self._PATTERN.fullmatch(text):
+            self.fail(
+                f"invalid {self.what} {text[:40]!r}: 1 to {self.length} letters, digits and _ . : @ -, "
+                "starting with a letter or digit"
+            )
+        return text
+
+
+class UriReference(_Type):
+    """A CloudEvents ``source``: a non-empty URI reference without spaces, at most 256 characters."""
+
+    name = "source"
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if not text or len(text) > 256 or any(c.isspace() or not c.isprintable() for c in text):
+            self.fail(
+                f"invalid source {text[:40]!r}: a URI reference of 1 to 256 characters without spaces, "
+                "e.g. synor://node-1/storage"
+            )
+        return text
 
 
 BLOCK = click.IntRange(min=0)

@@ -1,62 +1,93 @@
-"""`synor usage`: usage events in (NDJSON), through the embedded pipeline or Redis Streams, into a store."""
+"""`synor usage`: usage events in (NDJSON), through the embedded pipeline or Redis Streams, into a store.
+
+Options parse through the shared types (synor.cli.options); refusals are ``InputError``s, which the
+root group prints as one line on stderr with exit code 2 (``{"error": …}`` under ``--json``).
+"""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from synor.cli.root import SynorGroup
+from synor.cli.context import Context, pass_context
+from synor.cli.options import (
+    COUNT,
+    Address,
+    Duration,
+    Host,
+    Name,
+    RedisUrl,
+    StoreUrl,
+    UriReference,
+    json_option,
+)
 from synor.metering.events import Rejection
 from synor.metering.periods import Periods
 from synor.metering.pipeline import EmbeddedPipeline, Sink, ingest_lines
 from synor.metering.store import UsageStore, open_store
-from synor.units import InputError, parse_duration
+from synor.units import InputError
 
-json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+if TYPE_CHECKING:
+    from synor.metering.http_api import KeyRing
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_SIMULATED_SECONDS = 366 * 86_400
+"""`synor usage simulate --duration` is at most a year (its output grows with it)."""
+
 store_option = click.option(
     "--store",
     "store_url",
+    type=StoreUrl(),
     envvar="SYNOR_USAGE_STORE",
     default="sqlite:usage.db",
     show_default=True,
     help="sqlite:PATH or postgresql://… (env SYNOR_USAGE_STORE).",
 )
 redis_option = click.option(
-    "--redis", "redis_url", envvar="SYNOR_REDIS_URL", help="redis://… (env SYNOR_REDIS_URL)."
+    "--redis",
+    "redis_url",
+    type=RedisUrl(),
+    envvar="SYNOR_REDIS_URL",
+    help="redis://… (env SYNOR_REDIS_URL).",
 )
 shards_option = click.option("--shards", type=click.IntRange(1, 4096), default=16, show_default=True)
+genesis_option = click.option(
+    "--genesis",
+    type=click.IntRange(0),
+    envvar="SYNOR_USAGE_GENESIS",
+    default=0,
+    show_default=True,
+    help="Start of period 0, Unix seconds (env SYNOR_USAGE_GENESIS).",
+)
 
 
-def _periods(genesis: int, period_length: str, late_window: str) -> Periods:
+def _periods(genesis: int, period_length: int, late_window: int) -> Periods:
     try:
-        return Periods(
-            genesis=genesis, length=parse_duration(period_length), late_window=parse_duration(late_window)
-        )
+        return Periods(genesis=genesis, length=period_length, late_window=late_window)
     except ValueError as error:
         raise InputError(str(error)) from None
 
 
 def period_options(function: Any) -> Any:
     function = click.option(
-        "--late-window", default="6d", show_default=True, help="How long after its end a period takes events."
-    )(function)
-    function = click.option("--period-length", default="30d", show_default=True)(function)
-    return click.option(
-        "--genesis",
-        type=click.IntRange(0),
-        envvar="SYNOR_USAGE_GENESIS",
-        default=0,
+        "--late-window",
+        type=Duration(),
+        default="6d",
         show_default=True,
-        help="Start of period 0, Unix seconds (env SYNOR_USAGE_GENESIS).",
+        help="How long after its end a period takes events.",
     )(function)
+    function = click.option("--period-length", type=Duration(minimum=1), default="30d", show_default=True)(
+        function
+    )
+    return genesis_option(function)
 
 
 @contextmanager
@@ -82,7 +113,7 @@ def _redis(url: str) -> Any:
     return client
 
 
-@click.group(cls=SynorGroup)
+@click.group()
 def usage() -> None:
     """Metered usage: ingest CloudEvents usage events and aggregate them."""
 
@@ -94,14 +125,16 @@ def usage() -> None:
 @shards_option
 @period_options
 @json_option
+@pass_context
 def ingest(
+    context: Context,
     source: IO[bytes],
     store_url: str,
     redis_url: str | None,
     shards: int,
     genesis: int,
-    period_length: str,
-    late_window: str,
+    period_length: int,
+    late_window: int,
     as_json: bool,
 ) -> None:
     """Ingest NDJSON usage events from SOURCE (a file, or - for stdin).
@@ -115,7 +148,7 @@ def ingest(
 
     def report(rejection: Rejection) -> None:
         if as_json:
-            click.echo(json.dumps(rejection.to_json(), sort_keys=True))
+            context.emit_json(rejection.to_json())
 
     def run(sink: Sink) -> None:
         result = ingest_lines(source, sink, on_reject=report)
@@ -125,7 +158,7 @@ def ingest(
             "rejected": len(result.rejected),
         }
         if as_json:
-            click.echo(json.dumps(counts, sort_keys=True))
+            context.emit_json(counts)
         else:
             click.echo(
                 f"accepted {result.accepted}, duplicates {result.duplicates}, rejected {len(result.rejected)}"
@@ -147,18 +180,38 @@ def ingest(
 @redis_option
 @shards_option
 @period_options
-@click.option("--consumer", default=lambda: f"{socket.gethostname()}-{os.getpid()}", help="Consumer name.")
+@click.option(
+    "--consumer",
+    type=Name("consumer name"),
+    default=lambda: f"{socket.gethostname()}-{os.getpid()}",
+    help="Consumer name in the group (default: HOST-PID).",
+)
 @click.option("--once", is_flag=True, help="Drain what is there now, then stop.")
-@click.option("--claim-idle", "claim_idle_ms", type=click.IntRange(0), default=30_000, show_default=True)
-@click.option("--max-deliveries", type=click.IntRange(1), default=5, show_default=True)
+@click.option(
+    "--claim-idle",
+    "claim_idle_ms",
+    type=click.IntRange(0),
+    default=30_000,
+    show_default=True,
+    help="Milliseconds after which another consumer's pending entry is claimed.",
+)
+@click.option(
+    "--max-deliveries",
+    type=COUNT,
+    default=5,
+    show_default=True,
+    help="Deliveries after which an entry goes to the dead-letter stream.",
+)
 @json_option
+@pass_context
 def aggregate(
+    context: Context,
     store_url: str,
     redis_url: str | None,
     shards: int,
     genesis: int,
-    period_length: str,
-    late_window: str,
+    period_length: int,
+    late_window: int,
     consumer: str,
     once: bool,
     claim_idle_ms: int,
@@ -192,7 +245,7 @@ def aggregate(
                     break
             totals["trimmed"] = aggregator.trim()
             if as_json:
-                click.echo(json.dumps(totals, sort_keys=True))
+                context.emit_json(totals)
             else:
                 click.echo(", ".join(f"{name.replace('_', ' ')} {value}" for name, value in totals.items()))
         else:
@@ -209,7 +262,10 @@ def aggregate(
     "--limit", type=click.IntRange(0), default=10, show_default=True, help="Latest rejections shown."
 )
 @json_option
-def status(store_url: str, redis_url: str | None, shards: int, limit: int, as_json: bool) -> None:
+@pass_context
+def status(
+    context: Context, store_url: str, redis_url: str | None, shards: int, limit: int, as_json: bool
+) -> None:
     """Aggregates per (account, operator, resource, period), rejections by reason, and with --redis the
     pipeline's lag: entries per stream, not yet delivered, pending per consumer, dead-lettered."""
     with _store(store_url) as store:
@@ -222,7 +278,7 @@ def status(store_url: str, redis_url: str | None, shards: int, limit: int, as_js
 
         streams = lag(_redis(redis_url), shards)
     if as_json:
-        payload = {
+        context.emit_json({
             "aggregates": [
                 {"account": k.account, "operator": k.operator, "resource": k.resource, "period": k.period,
                  "total": str(a.total), "count": a.count, "max": str(a.maximum),
@@ -231,8 +287,7 @@ def status(store_url: str, redis_url: str | None, shards: int, limit: int, as_js
             ],
             "rejections": {"by_reason": counts, "latest": [r.to_json() for r in latest]},
             "streams": streams,
-        }  # fmt: skip
-        click.echo(json.dumps(payload, indent=2, sort_keys=True))
+        })  # fmt: skip
         return
     click.echo(f"aggregates: {len(aggregates)}")
     for key, entry in aggregates:
@@ -254,48 +309,75 @@ def status(store_url: str, redis_url: str | None, shards: int, limit: int, as_js
             )
 
 
-keys_option = click.option(
-    "--keys",
-    "keys_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="SYNOR_USAGE_KEYS",
-    default=Path("usage-keys.json"),
-    show_default=True,
-    help="Source keys (hashes only) for `synor usage serve` (env SYNOR_USAGE_KEYS).",
-)
+def keys_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--keys",
+        "keys_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="SYNOR_USAGE_KEYS",
+        default=Path("usage-keys.json"),
+        show_default=True,
+        help=help + " (env SYNOR_USAGE_KEYS).",
+    )
+
+
+def _load_keys(path: Path) -> KeyRing:
+    from synor.metering.http_api import KeyRing
+
+    try:
+        return KeyRing.load(path)
+    except (OSError, ValueError, KeyError, TypeError) as error:  # unreadable, not JSON, not a key file
+        raise InputError(f"cannot read the keys file {str(path)!r}: {error}") from None
 
 
 @usage.command("key")
-@keys_option
-@click.option("--source", required=True, help="The CloudEvents source this key may send for.")
-@click.option("--operator", required=True, help="The operator address this key may bill for.")
+@keys_option("Key file (hashes only) to add the key to; created if missing")
+@click.option(
+    "--source",
+    type=UriReference(),
+    required=True,
+    help="The CloudEvents source this key may send for.",
+)
+@click.option(
+    "--operator",
+    type=Address(what="operator address"),
+    required=True,
+    help="The operator address this key may bill for.",
+)
 @json_option
-def issue_key(keys_path: Path, source: str, operator: str, as_json: bool) -> None:
+@pass_context
+def issue_key(context: Context, keys_path: Path, source: str, operator: str, as_json: bool) -> None:
     """Issue a key for one source and operator; it is printed once, and only its hash is kept."""
-    from synor.metering.http_api import KeyRing
-
-    ring = KeyRing.load(keys_path)
+    ring = _load_keys(keys_path)
     try:
         key = ring.issue(source, operator)
     except ValueError as error:
         raise InputError(f"cannot issue a key: {error}") from None
-    ring.save(keys_path)
+    try:
+        ring.save(keys_path)
+    except OSError as error:
+        raise InputError(f"cannot write the keys file {str(keys_path)!r}: {error}") from None
     if as_json:
-        click.echo(json.dumps({"key": key, "source": source, "keys_file": str(keys_path)}, sort_keys=True))
+        context.emit_json({"key": key, "source": source, "keys_file": str(keys_path)})
     else:
         click.echo(key)
         click.echo(f"(for source {source!r}; only its hash is in {keys_path}: store the key now)", err=True)
 
 
 @usage.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(0, 65535), default=8088, show_default=True)
-@keys_option
+@click.option("--host", type=Host(), default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8088, show_default=True, help="0 picks a free port."
+)
+@keys_option("Key file written by `synor usage key`; must exist")
 @store_option
 @redis_option
 @shards_option
 @period_options
+@json_option
+@pass_context
 def serve(
+    context: Context,
     host: str,
     port: int,
     keys_path: Path,
@@ -303,14 +385,23 @@ def serve(
     redis_url: str | None,
     shards: int,
     genesis: int,
-    period_length: str,
-    late_window: str,
+    period_length: int,
+    late_window: int,
+    as_json: bool,
 ) -> None:
-    """Answer POST /events (one CloudEvent or a batch) with 202 and per-event rejections."""
-    from synor.metering.http_api import KeyRing, make_server
+    """Answer POST /events (one CloudEvent or a batch) with 202 and per-event rejections.
+
+    Says where it listens on stderr (with --json, as {"listening": URL} on stdout); Ctrl-C stops it.
+    """
+    from synor.metering.http_api import make_server
 
     periods = _periods(genesis, period_length, late_window)
-    ring = KeyRing.load(keys_path)
+    if not keys_path.exists():
+        raise InputError(
+            f"no keys file at {str(keys_path)!r}: issue a key first with `synor usage key` "
+            "(every request without a key would be refused)"
+        )
+    ring = _load_keys(keys_path)
     with contextlib.ExitStack() as stack:
         sink: Sink
         if redis_url:
@@ -319,9 +410,16 @@ def serve(
             sink = RedisProducer(_redis(redis_url), periods, shards=shards)
         else:
             sink = EmbeddedPipeline(stack.enter_context(_store(store_url)), periods)
-        server = make_server(host, port, ring, sink)
-        click.echo(f"listening on http://{host}:{server.server_port}/events", err=True)
         try:
+            server = make_server(host, port, ring, sink)
+        except OSError as error:  # port in use, host not on this machine
+            raise InputError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        url = f"http://{host}:{server.server_port}/events"
+        try:  # Ctrl-C as soon as it says where it listens stops it cleanly too
+            if as_json:
+                context.emit_json({"listening": url})
+            else:
+                click.echo(f"listening on {url}", err=True)
             server.serve_forever()
         except KeyboardInterrupt:
             pass
@@ -330,26 +428,40 @@ def serve(
 
 
 @usage.command()
-@click.option("--accounts", type=click.IntRange(1, 10_000), default=5, show_default=True)
-@click.option("--duration", default="1d", show_default=True, help="Simulated time, ending now.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--operator", default="0x" + "22" * 20, show_default=True, help="The operator address.")
-@click.option("--genesis", type=click.IntRange(0), envvar="SYNOR_USAGE_GENESIS", default=0, show_default=True)
-def simulate(accounts: int, duration: str, seed: int, operator: str, genesis: int) -> None:
-    """Print NDJSON usage events of a deterministic load driving all five meters (for demos and tests)."""
+@click.option(
+    "--accounts", type=click.IntRange(1, 10_000), default=5, show_default=True, help="Accounts simulated."
+)
+@click.option(
+    "--duration",
+    type=Duration(minimum=1),
+    default="1d",
+    show_default=True,
+    help="Simulated time, ending now (at most 366d).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same events.")
+@click.option(
+    "--operator",
+    type=Address(what="operator address"),
+    default="0x" + "22" * 20,
+    show_default=True,
+    help="The operator address.",
+)
+@genesis_option
+@json_option
+def simulate(accounts: int, duration: int, seed: int, operator: str, genesis: int, as_json: bool) -> None:
+    """Print NDJSON usage events of a deterministic load driving all five meters (for demos and tests).
+
+    The output is JSON lines with or without --json (which makes errors JSON too).
+    """
     import time
 
-    from synor.metering.events import parse_address
     from synor.metering.loadgen import simulate as generate
 
-    try:
-        seconds = parse_duration(duration)
-        parse_address(operator)
-    except ValueError as error:
-        raise InputError(str(error)) from None
+    if duration > MAX_SIMULATED_SECONDS:
+        raise InputError(f"invalid duration: {duration} seconds; simulate at most 366d")
     end = int(time.time()) // 3_600 * 3_600
     addresses = [f"0x{n + 1:040x}" for n in range(accounts)]
     for event in generate(
-        addresses, operator, max(genesis, end - seconds), seconds, seed=seed, genesis=genesis
+        addresses, operator, max(genesis, end - duration), duration, seed=seed, genesis=genesis
     ):
         click.echo(event.to_json_line())

@@ -203,7 +203,7 @@ def test_cli_ingest_refuses_bad_options_in_one_line(tmp_path):
     code, _, err = run_cli("ingest", "-", "--store", f"sqlite:{tmp_path}/missing/dir/usage.db", input="")
     assert code == 2 and err.startswith("error: cannot open the usage store")
     code, _, err = run_cli("ingest", "-", "--period-length", "soon", input="")
-    assert code == 2 and err.startswith("error: invalid duration")
+    assert code == 2 and err.startswith("error: Invalid value for '--period-length': invalid duration")
     code, _, err = run_cli("aggregate", "--once")
     assert code == 2 and "--redis" in err
 

@@ -118,6 +118,7 @@ def deploy_splitter(
         "tx": TX_SHARES,
         "slippage": MAX_SLIPPAGE_BPS,
     }
+    sender = overrides.pop("sender", deployer)
     args.update(overrides)
     if args["uniswap"] is None:
         args["uniswap"] = container("UniswapV2Factory").deploy(deployer, sender=deployer)
@@ -132,7 +133,7 @@ def deploy_splitter(
         args["slippage"],
         ADMIN_DELAY,
         deployer,
-        sender=deployer,
+        sender=sender,
     )
 
 

@@ -38,6 +38,10 @@ def book(project, deployer, timelock, genesis):
     return project.PriceBook.deploy(genesis, PERIOD, timelock, ids, cards, sender=deployer)
 
 
-def set_card(book: Any, timelock: Any, proposer: Any, resource: bytes, from_period: int, card: RateCard) -> Any:
+def set_card(
+    book: Any, timelock: Any, proposer: Any, resource: bytes, from_period: int, card: RateCard
+) -> Any:
     """`setRateCard` scheduled on the timelock, delayed, executed; returns the execution receipt."""
-    return through_timelock(timelock, book, book.setRateCard.encode_input(resource, from_period, card.as_tuple()), proposer)
+    return through_timelock(
+        timelock, book, book.setRateCard.encode_input(resource, from_period, card.as_tuple()), proposer
+    )

@@ -8,7 +8,6 @@ import ape
 import pytest
 
 from devstack.uniswap import through_timelock
-
 from synor.pricing.catalogue import CATALOGUE, GB, MONTH
 from synor.pricing.rating import (
     MAX_UINT256,
@@ -34,7 +33,7 @@ TIERED = RateCard(
 )
 EIGHT = RateCard(
     unit_size=GB,
-    tiers=tuple(Tier(GB * 10 ** (i + 1), ONE // (i + 1)) for i in range(7)) + (Tier(UNBOUNDED, 1),),
+    tiers=(*(Tier(GB * 10 ** (i + 1), ONE // (i + 1)) for i in range(7)), Tier(UNBOUNDED, 1)),
 )
 
 
@@ -75,7 +74,9 @@ def test_500_gb_months_of_storage_cost_exactly_10_synor(book):
 def test_quantities_beyond_2_64_rate_exactly(book):
     ten_tb_month = 10 * 10**12 * MONTH  # > 2**64 byte-seconds
     assert ten_tb_month > 2**64
-    assert book.rateCumulative(STORAGE, 10, ten_tb_month) == charge_up(SEED_BOOK["storage.capacity"], ten_tb_month)
+    assert book.rateCumulative(STORAGE, 10, ten_tb_month) == charge_up(
+        SEED_BOOK["storage.capacity"], ten_tb_month
+    )
     assert book.rateCumulative(STORAGE, 10, ten_tb_month) == 200 * ONE
 
 
@@ -103,7 +104,11 @@ def test_constructor_refuses_mismatched_lists(project, deployer, timelock, genes
     [
         ((0, 0, 0, [(UNBOUNDED, 1)]), "PriceBook_ZeroUnitSize", {}),
         ((0, 0, 1, []), "PriceBook_BadTierCount", {"count": 0}),
-        ((0, 0, 1, [(i + 1, 1) for i in range(8)] + [(UNBOUNDED, 1)]), "PriceBook_BadTierCount", {"count": 9}),
+        (
+            (0, 0, 1, [(i + 1, 1) for i in range(8)] + [(UNBOUNDED, 1)]),
+            "PriceBook_BadTierCount",
+            {"count": 9},
+        ),
         ((0, 0, 1, [(5, 1), (5, 1), (UNBOUNDED, 1)]), "PriceBook_TiersNotIncreasing", {"index": 1}),
         ((0, 1, 1, [(5, 1), (6, 1)]), "PriceBook_LastTierBounded", {}),
     ],
@@ -246,7 +251,9 @@ def test_free_ssl_certificates_cost_nothing(book):
 
 def test_rating_gas(project, deployer, book, timelock, genesis):
     one_tier = book.rate.estimate_gas_cost(STORAGE, 10, 10**20, 2 * 10**20, sender=deployer)
-    eight = project.PriceBook.deploy(genesis, PERIOD, timelock, [UNKNOWN], [EIGHT.as_tuple()], sender=deployer)
+    eight = project.PriceBook.deploy(
+        genesis, PERIOD, timelock, [UNKNOWN], [EIGHT.as_tuple()], sender=deployer
+    )
     eight_tiers = eight.rate.estimate_gas_cost(UNKNOWN, 10, GB, 10**20, sender=deployer)
     print(f"\ngas.pricebook.rate.tiers1 {one_tier}\ngas.pricebook.rate.tiers8 {eight_tiers}")
     assert one_tier <= 40_000
@@ -254,6 +261,8 @@ def test_rating_gas(project, deployer, book, timelock, genesis):
 
 
 def test_scheduling_gas(book, timelock, deployer):
-    receipt = through_timelock(timelock, book, book.setRateCard.encode_input(STORAGE, 11, EIGHT.as_tuple()), deployer)
+    receipt = through_timelock(
+        timelock, book, book.setRateCard.encode_input(STORAGE, 11, EIGHT.as_tuple()), deployer
+    )
     print(f"\ngas.pricebook.set_card.tiers8 (timelock execute) {receipt.gas_used}")
     assert receipt.gas_used <= 300_000

@@ -7,10 +7,25 @@ import {Rating} from "../billing/lib/Rating.sol";
 /// @notice Test-only: the Rating library behind batched views, for the differential test against
 /// `synor.pricing.rating` (thousands of cases in a few calls).
 contract RatingHarness {
+    /// @notice {rateSequence} for many cards at once.
+    function rateMany(
+        IPriceBook.RateCard[] calldata cards,
+        uint256[][] calldata cumulatives,
+        uint256[] calldata synorPerUsd
+    ) external pure returns (uint256[][] memory charges, uint256[][] memory steps, uint256[][] memory converted) {
+        uint256 n = cards.length;
+        charges = new uint256[][](n);
+        steps = new uint256[][](n);
+        converted = new uint256[][](n);
+        for (uint256 i = 0; i < n; ++i) {
+            (charges[i], steps[i], converted[i]) = rateSequence(cards[i], cumulatives[i], synorPerUsd[i]);
+        }
+    }
+
     /// @notice Rates each cumulative of a sequence with `card`, and each step's slice charge; USD charges
     /// are also converted at `synorPerUsd`, rounded up. Reverting cases revert the whole call.
     function rateSequence(IPriceBook.RateCard calldata card, uint256[] calldata cumulatives, uint256 synorPerUsd)
-        external
+        public
         pure
         returns (uint256[] memory charges, uint256[] memory steps, uint256[] memory converted)
     {

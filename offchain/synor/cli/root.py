@@ -89,6 +89,7 @@ def _register() -> None:
     main.add_command(oracle)
     main.add_command(keeper)
     main.add_command(__import__("synor.cli.usage", fromlist=["usage"]).usage)
+    main.add_command(__import__("synor.cli.price", fromlist=["price"]).price)
 
 
 _register()

@@ -195,6 +195,8 @@ contract PriceBook is IPriceBook {
             if (fromPeriod <= current) revert PriceBook_PeriodNotInFuture(fromPeriod, current);
             uint64 latest = versions[n - 1].fromPeriod;
             if (fromPeriod < latest) revert PriceBook_PeriodBeforeScheduled(fromPeriod, latest);
+            // Period indices, not balances: equality means "the same period", which replaces its card.
+            // slither-disable-next-line incorrect-equality
             v = fromPeriod == latest ? versions[n - 1] : versions.push();
         }
         uint256 count = card.tiers.length;

@@ -19,6 +19,9 @@ library Rating {
     /// @notice `a * b / d` rounded down, with the remainder; reverts {Rating_Overflow} when the quotient
     /// does not fit in 256 bits. `d` must not be zero.
     function mulDivDownWithRemainder(uint256 a, uint256 b, uint256 d) internal pure returns (uint256 q, uint256 r) {
+        // The quotient fits in 256 bits iff the high word of the 512-bit product is below `d`; the low
+        // word is not needed here (mulDiv and mulmod use the full product).
+        // slither-disable-next-line unused-return
         (uint256 high,) = Math.mul512(a, b);
         if (high >= d) revert Rating_Overflow();
         q = Math.mulDiv(a, b, d);

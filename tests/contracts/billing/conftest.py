@@ -7,9 +7,9 @@ from typing import Any
 import ape
 import pytest
 
+from devstack.pricing import seed_arguments
 from devstack.uniswap import through_timelock
-from synor.pricing.catalogue import CATALOGUE
-from synor.pricing.rating import SEED_BOOK, RateCard
+from synor.pricing.rating import RateCard
 
 DELAY = 3600
 PERIOD = 30 * 24 * 3600
@@ -20,11 +20,6 @@ def timelock(project, deployer):
     return project.SynorTimelock.deploy(
         DELAY, [deployer], [ape.utils.ZERO_ADDRESS], ape.utils.ZERO_ADDRESS, sender=deployer
     )
-
-
-def seed_arguments() -> tuple[list[bytes], list[Any]]:
-    names = list(CATALOGUE)
-    return [CATALOGUE[n].resource_id for n in names], [SEED_BOOK[n].as_tuple() for n in names]
 
 
 @pytest.fixture(scope="module")

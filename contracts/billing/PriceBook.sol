@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IPriceBook} from "../interfaces/IPriceBook.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Rating} from "./lib/Rating.sol";
 
 /// @title PriceBook
@@ -166,8 +167,8 @@ contract PriceBook is IPriceBook {
     /// @inheritdoc IPriceBook
     function periodAt(uint256 timestamp) public view returns (uint64) {
         if (timestamp < _genesis) revert PriceBook_BeforeGenesis(timestamp);
-        // A uint256 timestamp over a period length >= 1 second: any real time fits in uint64.
-        return uint64((timestamp - _genesis) / _periodLength);
+        // Any real time fits in uint64; an absurd `timestamp` reverts instead of wrapping.
+        return SafeCast.toUint64((timestamp - _genesis) / _periodLength);
     }
 
     // ------------------------------------------------------------------ internals

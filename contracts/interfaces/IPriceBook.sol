@@ -204,7 +204,8 @@ interface IPriceBook {
     /// @return The current period.
     function currentPeriod() external view returns (uint64);
 
-    /// @notice The index of the period containing `timestamp` (not before genesis).
+    /// @notice The index of the period containing `timestamp`; reverts {PriceBook_BeforeGenesis} before
+    /// genesis and OpenZeppelin's `SafeCastOverflowedUintDowncast` past period 2^64 - 1.
     /// @param timestamp A unix time at or after genesis.
     /// @return The period.
     function periodAt(uint256 timestamp) external view returns (uint64);

@@ -228,6 +228,9 @@ def test_periods(book, genesis):
     assert book.periodAt(genesis + PERIOD) == 1
     with ape.reverts(book.PriceBook_BeforeGenesis, timestamp=genesis - 1):
         book.periodAt(genesis - 1)
+    assert book.periodAt(genesis + PERIOD * (2**64 - 1)) == 2**64 - 1
+    with ape.reverts(book.SafeCastOverflowedUintDowncast):
+        book.periodAt(genesis + PERIOD * 2**64)
 
 
 # ------------------------------------------------------------------ rating

@@ -135,6 +135,7 @@ contract PriceBook is IPriceBook {
 
     /// @inheritdoc IPriceBook
     function versionAt(bytes32 resource, uint256 index) external view returns (uint64, RateCard memory) {
+        if (index >= _versions[resource].length) revert PriceBook_NoVersion(resource, index);
         Version storage v = _versions[resource][index];
         return (v.fromPeriod, _load(v));
     }

@@ -95,6 +95,8 @@ interface IPriceBook {
     error PriceBook_PeriodBeforeScheduled(uint64 fromPeriod, uint64 scheduledPeriod);
     /// @notice No card is scheduled for `resource` from `fromPeriod` (or it has already taken effect).
     error PriceBook_NothingScheduled(bytes32 resource, uint64 fromPeriod);
+    /// @notice `resource` has no version `index` (see {versionCount}).
+    error PriceBook_NoVersion(bytes32 resource, uint256 index);
     /// @notice The billing unit size is zero.
     error PriceBook_ZeroUnitSize();
     /// @notice A card has `count` tiers; it must have 1 to MAX_TIERS.
@@ -175,7 +177,7 @@ interface IPriceBook {
 
     /// @notice Version `index` (0 = first) of `resource`'s cards, in period order.
     /// @param resource The resource id.
-    /// @param index The version index, below {versionCount}.
+    /// @param index The version index, below {versionCount} (else {PriceBook_NoVersion}).
     /// @return fromPeriod The period it takes effect.
     /// @return card The card.
     function versionAt(bytes32 resource, uint256 index) external view returns (uint64 fromPeriod, RateCard memory card);

@@ -149,6 +149,9 @@ def test_a_scheduled_card_takes_effect_at_the_next_period_boundary(chain, book, 
     assert scheduled and from_period == 11 and to_card(raw) == TIERED
     assert book.versionCount(STORAGE) == 2
     assert to_card(book.versionAt(STORAGE, 1)[1]) == TIERED
+    assert book.versionAt(STORAGE, 0)[0] == 10
+    with ape.reverts(book.PriceBook_NoVersion, resource=STORAGE, index=2):
+        book.versionAt(STORAGE, 2)
     next_period(chain, book)
     assert book.currentPeriod() == 11
     assert book.currentRateCard(STORAGE)[0] == 11 and to_card(book.currentRateCard(STORAGE)[1]) == TIERED

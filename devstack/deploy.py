@@ -5,10 +5,11 @@ Imports ape lazily inside functions: importing this module loads nothing heavy a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from devstack.oracle import OracleOptions, deploy_local_oracle
+from devstack.pricing import PriceBookOptions, deploy_price_book
 from devstack.revenue import RevenueOptions, deploy_revenue
 from synor.deployments import Deployment
 from synor.units import parse_rate
@@ -39,6 +40,8 @@ class StackOptions:
     local_oracle: OracleOptions | None = None
     """Local chains: Uniswap V2/V3 pools, the TWAP oracle and its timelock, the oracle as the splitter's
     price source, its SYNOR/USDC V2 pair as the buy-back pair and its V2 factory as the splitter's."""
+    price_book: PriceBookOptions = field(default_factory=PriceBookOptions)
+    """The usage price book (always deployed, seeded with the seed's whole table) and its timelock."""
 
 
 def local_revenue(dev: list[str]) -> RevenueOptions:
@@ -68,7 +71,8 @@ def price_per_second(token_decimals: int, tokens_per_second: str) -> int:
 def deploy_stack(
     project: Any, deployer: Any, options: StackOptions, network: str, rpc_url: str
 ) -> Deployment:
-    """Deploys SYNOR, the payment token (local), revenue contracts (if asked) and the factory; returns the record."""
+    """Deploys SYNOR, the payment token (local), revenue contracts (if asked), the seeded price book and
+    the factory; returns the record."""
     from ape import chain
 
     start_block = chain.blocks.height + 1
@@ -97,6 +101,7 @@ def deploy_stack(
         records.update(deploy_revenue(project, deployer, synor, token, revenue_options))
         if "oracle" in records:
             project.FeeSplitter.at(records["splitter"]).setPriceSource(records["oracle"], sender=deployer)
+    records.update(deploy_price_book(project, deployer, options.price_book))
     payee = options.payee or records.get("splitter") or deployer.address
     factory = project.PayableDAppFactory.deploy(token, price, payee, sender=deployer)
     return Deployment(

@@ -22,6 +22,7 @@ SHIPPED = [
     "FeeSplitter",
     "IERC20Token",
     "PayableDAppFactory",
+    "PriceBook",
     "SynorStaking",
     "SynorTimelock",
     "SynorToken",

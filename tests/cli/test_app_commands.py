@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from synor.deployments import Deployment, save
+from synor.pricing.catalogue import CATALOGUE, GB, MONTH
 from tests.cli.conftest import PAYEE_INDEX, cli_for
 
 WEEK = 604_800
@@ -225,6 +226,8 @@ def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain, project, ac
         "staking",
         "oracle",
         "pool_v2_usdc",
+        "price_book",
+        "price_book_timelock",
     }
     for address in contracts.values():
         assert chain.provider.web3.eth.get_code(address)
@@ -238,6 +241,9 @@ def test_ape_run_deploy_records_a_usable_deployment(tmp_path, chain, project, ac
     assert oracle.sourceCount() == 4
     assert splitter.operatorWeight(accounts[4]) == 2 and splitter.operatorWeight(accounts[5]) == 1
     assert splitter.treasury() == accounts[6].address
+    book = project.PriceBook.at(contracts["price_book"])  # seeded with the seed's whole table
+    assert book.timelock() == contracts["price_book_timelock"] and len(book.resources()) == 14
+    assert book.rateCumulative(CATALOGUE["storage.capacity"].resource_id, 0, 500 * GB * MONTH) == 10 * 10**18
 
 
 # ------------------------------------------------------------------ machine location and import (Cartesi/Sunodo)

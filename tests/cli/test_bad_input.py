@@ -118,6 +118,7 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("keeper settle:rounds", ("keeper", "settle", "--rounds", "0", *SIGN), "x>=1"),
     ("keeper settle:min_amount", ("keeper", "settle", "--min-amount", "-5", *SIGN), "x>=1"),
     ("keeper settle:max_steps", ("keeper", "settle", "--max-steps", "0", *SIGN), "x>=1"),
+    ("price show:name", ("price", "show", "storage.nope"), "unknown resource 'storage.nope'"),
     ("stake:amount", ("stake", "twelve", *SIGN), "invalid amount"),
     ("stake:amount", ("stake", "0", *SIGN), "must be more than 0"),
     ("stake:account", ("stake", "1", "--account", "dev:99"), "does not exist"),

@@ -29,7 +29,7 @@ def test_help_imports_no_chain_stack(args):
         f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert "Commands:" in result.stdout
+    assert "Commands:" in result.stdout or "Usage:" in result.stdout  # a group, or a top-level command
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 

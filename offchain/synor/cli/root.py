@@ -30,6 +30,10 @@ EXIT_USER_ERROR = 2
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "app": ("synor.cli.app:app", "Application runway on the PayableDAppFactory."),
     "fees": ("synor.cli.fees:fees", "Revenue distribution: the fee splitter, staking rewards and the burn."),
+    "price": (
+        "synor.cli.price:price",
+        "The usage price book: prices per billing unit, tiers, scheduled changes.",
+    ),
     "oracle": ("synor.cli.oracle:oracle", "The SYNOR/USD TWAP oracle billing converts USD prices with."),
     "keeper": ("synor.cli.keeper:keeper", "Keeper bots run by node operators."),
     "stake": (

@@ -1,1 +1,1 @@
-"""Usage pricing: the resource catalogue (issue 8's table). Rating and the price book come with issue 8."""
+"""Usage pricing: the resource catalogue (issue 8's table), the seed's price book and rating (identical to the contracts')."""

@@ -14,9 +14,10 @@ import {OracleMath} from "./lib/OracleMath.sol";
 /// @title TwapOracle
 /// @notice SYNOR/USD as the median of time-weighted averages over Uniswap V2 and V3 pools.
 /// @dev Gas layout: a billing read touches one slot (`_latest`); a skipped update touches that slot
-/// only; a round touches `_latest`, `_round`, one `_history` slot and per source its config and
-/// observation slots (two for a V2 pair; `_candidate` only when a round is refused or follows a
-/// refused one).
+/// only; a round touches `_latest`, `_round`, one `_history` slot, per source its observation slots
+/// (two for a V2 pair; `_candidate` only when a round is refused or follows a refused one), and reads
+/// every source's configuration with one EXTCODECOPY from a data contract that `addSource` and
+/// `removeSource` redeploy (its address is in `_round`).
 contract TwapOracle is ITwapOracle {
     /// @inheritdoc ITwapOracle
     uint256 public constant MAX_SOURCES = 8;
@@ -72,13 +73,15 @@ contract TwapOracle is ITwapOracle {
         uint32 updatedAt;
     }
 
-    /// @dev The latest round's outcome, packed in one slot (5 x 8 + 16 bits).
+    /// @dev The latest round's outcome, the number of sources and where their configurations are
+    /// kept, packed in one slot (5 x 8 + 16 + 160 bits).
     struct RoundInfo {
         Status status;
         uint8 valid;
         uint8 sources;
         uint16 detailBps;
         uint8 sourceCount;
+        address sourceData;
     }
 
     /// @dev One kept round for the Chainlink-style reads, packed in one slot (128 + 4 x 32 bits).
@@ -101,14 +104,15 @@ contract TwapOracle is ITwapOracle {
         uint32 quoteReserve;
     }
 
+    /// @dev Written by `update` as one word (`_storeWord(_latestSlot(), _latestWord(latest))`), which
+    /// Slither does not see as an assignment:
+    // slither-disable-next-line uninitialized-state
     Latest private _latest;
     RoundInfo private _round;
     /// @dev The latest refused round's candidate (0 after an accepted round or when there was none).
     uint256 private _candidate;
     /// @dev The last `ROUNDS_KEPT` rounds, round r at index r % ROUNDS_KEPT.
     RoundData[ROUNDS_KEPT] private _history;
-    /// @dev One slot per source (160 + 8 + 8 + 8 + 8 + 64 bits).
-    Source[MAX_SOURCES] private _sources;
     /// @dev One slot per source, at the source's index.
     Observation[MAX_SOURCES] private _observations;
     /// @dev One slot per V2 source, at the source's index.
@@ -188,22 +192,18 @@ contract TwapOracle is ITwapOracle {
         RoundInfo memory info = _round;
 
         uint256 count = info.sourceCount;
+        uint256[] memory configs = _sourceWords(info.sourceData, count, count);
         uint256[] memory lows = new uint256[](count);
         uint256[] memory highs = new uint256[](count);
         uint256 valid = 0;
         for (uint256 i; i < count; ++i) {
-            Source memory src = _sources[i];
-            Reading memory r;
-            if (src.kind == SourceKind.UniswapV2) {
-                r = _readV2(src, _observations[i], _inverses[i]);
-                // A V2 source that is not ready keeps its first observation until it spans a window.
-                if (r.reason != SkipReason.NotReady) {
-                    _observations[i] = Observation(r.cumulative, uint32(block.timestamp));
-                    _inverses[i] = InverseObservation(r.inverse, r.quoteReserve);
-                }
-            } else {
-                r = _readV3(src, _observations[i]);
-                _observations[i] = Observation(r.cumulative, uint32(block.timestamp));
+            Source memory src = _decodeSource(configs[i]);
+            bool isV2 = src.kind == SourceKind.UniswapV2;
+            Reading memory r = isV2 ? _readV2(src, _observations[i], _inverses[i]) : _readV3(src, _observations[i]);
+            // A V2 source that is not ready keeps its first observation until it spans a window.
+            if (!isV2 || r.reason != SkipReason.NotReady) {
+                _storeWord(_observations[i], r.cumulative, uint32(block.timestamp));
+                if (isV2) _storeWord(_inverses[i], r.inverse, r.quoteReserve);
             }
             // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
             if (r.reason == SkipReason.None) {
@@ -229,23 +229,19 @@ contract TwapOracle is ITwapOracle {
             latest.acceptedAt = uint32(block.timestamp);
             latest.acceptedRound = latest.roundId;
         }
-        _latest = latest;
-        _round = RoundInfo({
-            status: status,
-            valid: uint8(valid),
-            sources: uint8(agreeing),
-            detailBps: uint16(Math.min(detail, type(uint16).max)),
-            sourceCount: info.sourceCount
-        });
+        // Each slot below is written as one word in its struct's layout (members from the low bits up):
+        // the compiler's member-by-member assignment reads every slot back and stores it once per member.
+        _storeWord(_latestSlot(), _latestWord(latest));
+        // RoundInfo: status, valid, sources (8 bits each), detailBps (16), sourceCount (8), sourceData
+        // (160); valid, agreeing <= sourceCount <= MAX_SOURCES.
+        _storeWord(
+            _roundSlot(),
+            uint256(status) | (valid << 8) | (agreeing << 16) | (Math.min(detail, type(uint16).max) << 24)
+                | (uint256(info.sourceCount) << 40) | (uint256(uint160(info.sourceData)) << 48)
+        );
         // A ring index, not randomness:
         // slither-disable-next-line weak-prng
-        _history[latest.roundId % ROUNDS_KEPT] = RoundData({
-            answer: latest.price,
-            startedAt: uint32(block.timestamp),
-            updatedAt: latest.acceptedAt,
-            answeredInRound: latest.acceptedRound,
-            roundId: latest.roundId
-        });
+        _storeWord(_history[latest.roundId % ROUNDS_KEPT], _historyWord(latest));
         // A refused candidate is kept for confirmation and for error reports. After an accepted round
         // it equals the price and 0 is stored, so two accepted rounds in a row need no write at all.
         // slither-disable-next-line incorrect-equality (an enum comparison, not a balance)
@@ -311,13 +307,13 @@ contract TwapOracle is ITwapOracle {
     function tokenToUsd(address token, uint256 amount) external view returns (uint256) {
         if (token == _token) return OracleMath.tokenToUsd(amount, _usablePrice(), _tokenUnit);
         // A stablecoin is worth exactly one dollar: a price of 1e18.
-        return OracleMath.tokenToUsd(amount, 1e18, 10 ** _quoteDecimals(token));
+        return OracleMath.tokenToUsd(amount, 1e18, _pow10(_quoteDecimals(token)));
     }
 
     /// @inheritdoc IPriceSource
     function usdToToken(address token, uint256 usd) external view returns (uint256) {
         if (token == _token) return OracleMath.usdToToken(usd, _usablePrice(), _tokenUnit);
-        return OracleMath.usdToToken(usd, 1e18, 10 ** _quoteDecimals(token));
+        return OracleMath.usdToToken(usd, 1e18, _pow10(_quoteDecimals(token)));
     }
 
     // ------------------------------------------------------------------ Chainlink-style reads
@@ -424,12 +420,14 @@ contract TwapOracle is ITwapOracle {
 
     /// @inheritdoc ITwapOracle
     function addSource(address pool, SourceKind kind, uint64 minQuoteLiquidity) external onlyTimelock {
-        uint256 count = _round.sourceCount;
+        RoundInfo memory info = _round;
+        uint256 count = info.sourceCount;
         if (count == MAX_SOURCES) revert TwapOracle_TooManySources();
         // Floors are compared with the reserve kept in whole coins in 32 bits.
         if (minQuoteLiquidity > type(uint32).max) revert TwapOracle_InvalidConfig("minQuoteLiquidity");
+        uint256[] memory configs = _sourceWords(info.sourceData, count, count + 1);
         for (uint256 i; i < count; ++i) {
-            if (_sources[i].pool == pool) revert TwapOracle_DuplicateSource(pool);
+            if (address(uint160(configs[i])) == pool) revert TwapOracle_DuplicateSource(pool);
         }
         address token0 = IUniswapV2PairLike(pool).token0();
         address token1 = IUniswapV2PairLike(pool).token1();
@@ -448,7 +446,7 @@ contract TwapOracle is ITwapOracle {
             scaleExponent: uint8(18 + uint256(_tokenDecimals) - quoteDecimals),
             minQuoteLiquidity: minQuoteLiquidity
         });
-        _sources[count] = src;
+        configs[count] = _encodeSource(src);
         address quote = tokenIsToken0 ? token1 : token0;
         // Adds one to the count above the 8 decimal bits (at most MAX_SOURCES, so no overflow).
         _quotes[quote] = (((_quotes[quote] >> 8) + 1) << 8) | quoteDecimals;
@@ -460,26 +458,33 @@ contract TwapOracle is ITwapOracle {
             _observations[count] = Observation(_readV3Now(src), uint32(block.timestamp));
         }
         _round.sourceCount = uint8(count + 1);
+        _round.sourceData = _deploySourceData(configs);
         emit SourceAdded(pool, kind, minQuoteLiquidity);
     }
 
     /// @inheritdoc ITwapOracle
     function removeSource(address pool) external onlyTimelock {
-        uint256 last = _round.sourceCount;
+        RoundInfo memory info = _round;
+        uint256 last = info.sourceCount;
+        uint256[] memory configs = _sourceWords(info.sourceData, last, last);
         for (uint256 i; i < last; ++i) {
-            if (_sources[i].pool == pool) {
+            if (address(uint160(configs[i])) == pool) {
                 // Cannot underflow: the loop ran, so last >= 1.
                 unchecked {
                     --last;
                 }
-                _forgetQuote(_sources[i]);
-                _sources[i] = _sources[last];
+                _forgetQuote(_decodeSource(configs[i]));
+                configs[i] = configs[last];
+                // Drops the last word (the array only shrinks).
+                assembly ("memory-safe") {
+                    mstore(configs, last)
+                }
                 _observations[i] = _observations[last];
                 _inverses[i] = _inverses[last];
-                delete _sources[last];
                 delete _observations[last];
                 delete _inverses[last];
                 _round.sourceCount = uint8(last);
+                _round.sourceData = last == 0 ? address(0) : _deploySourceData(configs);
                 emit SourceRemoved(pool);
                 return;
             }
@@ -505,6 +510,64 @@ contract TwapOracle is ITwapOracle {
     function _requireTimelockDelay() private view {
         uint256 delay = TimelockController(payable(_timelock)).getMinDelay();
         if (delay < MIN_TIMELOCK_DELAY) revert TwapOracle_TimelockDelayTooShort(delay);
+    }
+
+    /// @dev Writes an `Observation` as one word (the compiler's member-by-member struct assignment
+    /// reads the slot back and stores it twice): the struct's layout, 224 low bits, then 32 above.
+    function _storeWord(Observation storage obs, uint224 low, uint32 high) private {
+        uint256 word = uint256(low) | (uint256(high) << 224);
+        assembly ("memory-safe") {
+            sstore(obs.slot, word)
+        }
+    }
+
+    /// @dev `latest` as its slot's word: price (128 bits), acceptedAt, acceptedRound, roundId,
+    /// updatedAt (32 each), members from the low bits up.
+    function _latestWord(Latest memory latest) private pure returns (uint256) {
+        return uint256(latest.price) | (uint256(latest.acceptedAt) << 128) | (uint256(latest.acceptedRound) << 160)
+            | (uint256(latest.roundId) << 192) | (uint256(latest.updatedAt) << 224);
+    }
+
+    /// @dev The kept-round entry for the round `latest` records, as its slot's word: answer (128
+    /// bits), startedAt (the round's time, `updatedAt`), updatedAt (`acceptedAt`), answeredInRound,
+    /// roundId (32 each).
+    function _historyWord(Latest memory latest) private pure returns (uint256) {
+        return uint256(latest.price) | (uint256(latest.updatedAt) << 128) | (uint256(latest.acceptedAt) << 160)
+            | (uint256(latest.acceptedRound) << 192) | (uint256(latest.roundId) << 224);
+    }
+
+    /// @dev Writes a prepared word into a kept round's slot.
+    function _storeWord(RoundData storage entry, uint256 word) private {
+        assembly ("memory-safe") {
+            sstore(entry.slot, word)
+        }
+    }
+
+    /// @dev Writes a prepared word into a slot.
+    function _storeWord(uint256 slot, uint256 word) private {
+        assembly ("memory-safe") {
+            sstore(slot, word)
+        }
+    }
+
+    function _latestSlot() private pure returns (uint256 slot) {
+        assembly ("memory-safe") {
+            slot := _latest.slot
+        }
+    }
+
+    function _roundSlot() private pure returns (uint256 slot) {
+        assembly ("memory-safe") {
+            slot := _round.slot
+        }
+    }
+
+    /// @dev The same for an `InverseObservation` (the same layout).
+    function _storeWord(InverseObservation storage inv, uint224 low, uint32 high) private {
+        uint256 word = uint256(low) | (uint256(high) << 224);
+        assembly ("memory-safe") {
+            sstore(inv.slot, word)
+        }
     }
 
     /// @dev The accepted price while it is at most `maxAge` old (one slot read), else the named revert.
@@ -601,18 +664,83 @@ contract TwapOracle is ITwapOracle {
     }
 
     function _sourceAt(uint256 index) private view returns (Source memory) {
-        if (index >= _round.sourceCount) revert TwapOracle_NoSuchSource(index);
-        return _sources[index];
+        RoundInfo memory info = _round;
+        if (index >= info.sourceCount) revert TwapOracle_NoSuchSource(index);
+        uint256 word;
+        address data = info.sourceData;
+        // The word at `index` of the data contract's code (after its STOP byte); index < sourceCount.
+        assembly ("memory-safe") {
+            extcodecopy(data, 0, add(1, shl(5, index)), 32)
+            word := mload(0)
+        }
+        return _decodeSource(word);
+    }
+
+    /// @dev The first `count` source configurations (one word each, see `_encodeSource`) in an array
+    /// with room for `capacity` (one round reads them all with one EXTCODECOPY instead of one cold
+    /// SLOAD per source). `data` holds `count` words after a STOP byte (see `_deploySourceData`).
+    function _sourceWords(address data, uint256 count, uint256 capacity)
+        private
+        view
+        returns (uint256[] memory words)
+    {
+        words = new uint256[](capacity);
+        assembly ("memory-safe") {
+            extcodecopy(data, add(words, 0x20), 1, shl(5, count))
+        }
+    }
+
+    /// @dev Deploys `words` as the code of a new data contract (a STOP byte first, so that it cannot
+    /// be called into) and returns its address. Sources change only through the timelock.
+    function _deploySourceData(uint256[] memory words) private returns (address data) {
+        bytes memory code = abi.encodePacked(hex"00", words);
+        // Creation code: PUSH2 len, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN (12 bytes) and
+        // the code it returns (at most 1 + 32 x MAX_SOURCES bytes, so its length fits 16 bits).
+        bytes memory creation = abi.encodePacked(hex"61", uint16(code.length), hex"80600c6000396000f3", code);
+        assembly ("memory-safe") {
+            data := create(0, add(creation, 0x20), mload(creation))
+        }
+        if (data == address(0)) revert TwapOracle_InvalidConfig("sources");
+    }
+
+    /// @dev A source's configuration as one word: pool (160 bits), kind, tokenIsToken0,
+    /// quoteDecimals, scaleExponent (8 each), minQuoteLiquidity (64), from the low bits up.
+    function _encodeSource(Source memory src) private pure returns (uint256) {
+        return uint256(uint160(src.pool)) | (uint256(src.kind) << 160) | (src.tokenIsToken0 ? 1 << 168 : 0)
+            | (uint256(src.quoteDecimals) << 176) | (uint256(src.scaleExponent) << 184)
+            | (uint256(src.minQuoteLiquidity) << 192);
+    }
+
+    function _decodeSource(uint256 word) private pure returns (Source memory) {
+        return Source({
+            pool: address(uint160(word)),
+            kind: SourceKind(uint8(word >> 160)),
+            tokenIsToken0: uint8(word >> 168) != 0,
+            quoteDecimals: uint8(word >> 176),
+            scaleExponent: uint8(word >> 184),
+            minQuoteLiquidity: uint64(word >> 192)
+        });
     }
 
     /// @dev A stablecoin reserve in whole coins, capped at 2^32 - 1 (floors are at most that).
     function _wholeCoins(uint256 quoteReserve, Source memory src) private pure returns (uint32) {
-        return uint32(Math.min(quoteReserve / 10 ** src.quoteDecimals, type(uint32).max));
+        return uint32(Math.min(quoteReserve / _pow10(src.quoteDecimals), type(uint32).max));
+    }
+
+    /// @dev 10**exponent for the exponents used here (stablecoin decimals, at most 54, and scale
+    /// exponents, at most 43): one EXP instead of the checked exponentiation routine.
+    function _pow10(uint256 exponent) private pure returns (uint256 result) {
+        // Cannot overflow for the exponents stored here: quoteDecimals <= 18 + 36 = 54 (addSource) and
+        // scaleExponent <= 43, and 10**54 < 2^180. A stablecoin's decimals (<= 54 likewise) come
+        // from `_quotes`, written only by addSource.
+        unchecked {
+            result = 10 ** exponent;
+        }
     }
 
     /// @dev The liquidity floor in stablecoin base units.
     function _floor(Source memory src) private pure returns (uint256) {
-        return uint256(src.minQuoteLiquidity) * 10 ** src.quoteDecimals;
+        return uint256(src.minQuoteLiquidity) * _pow10(src.quoteDecimals);
     }
 
     /// @dev A V2 pair's harmonic (low) and arithmetic (high) mean prices since `obs`, the liquidity it
@@ -626,15 +754,19 @@ contract TwapOracle is ITwapOracle {
         uint256 tokenReserve;
         uint256 quoteReserve;
         (r.cumulative, r.inverse, tokenReserve, quoteReserve) = _currentCumulatives(src);
-        r.quoteReserve = _wholeCoins(quoteReserve, src);
-        r.liquidity = Math.min(quoteReserve, uint256(inv.quoteReserve) * 10 ** src.quoteDecimals);
+        uint256 quoteUnit = _pow10(src.quoteDecimals);
+        r.quoteReserve = uint32(Math.min(quoteReserve / quoteUnit, type(uint32).max));
+        // The stored reserve is below 2^32 and quoteUnit <= 10**54, so the product fits.
+        unchecked {
+            r.liquidity = Math.min(quoteReserve, uint256(inv.quoteReserve) * quoteUnit);
+        }
         uint256 period = block.timestamp - obs.timestamp;
         if (period > _maxAge) {
             r.reason = SkipReason.Stale;
             return r;
         }
         // slither-disable-next-line incorrect-equality (an empty pair has no price)
-        if (r.liquidity < _floor(src) || tokenReserve == 0) {
+        if (r.liquidity < uint256(src.minQuoteLiquidity) * quoteUnit || tokenReserve == 0) {
             r.reason = SkipReason.Thin;
             return r;
         }
@@ -659,7 +791,7 @@ contract TwapOracle is ITwapOracle {
             r.reason = SkipReason.Thin;
             return r;
         }
-        uint256 scale = 10 ** src.scaleExponent;
+        uint256 scale = _pow10(src.scaleExponent);
         // Dividing the cumulative difference by the period first is how a UQ112x112 average is taken
         // (UniswapV2 ExampleOracleSimple); the truncation is below 2^-112 of a quote unit per token unit.
         // slither-disable-next-line incorrect-equality
@@ -786,7 +918,7 @@ contract TwapOracle is ITwapOracle {
             ? Math.mulDiv(liquidity, sqrtPriceX96, 1 << 96)
             : Math.mulDiv(liquidity, 1 << 96, sqrtPriceX96);
         if (quoteReserve < _floor(src)) return (0, quoteReserve, SkipReason.Thin);
-        p = OracleMath.priceAtSqrt(sqrtPriceX96, src.tokenIsToken0, 10 ** src.scaleExponent);
+        p = OracleMath.priceAtSqrt(sqrtPriceX96, src.tokenIsToken0, _pow10(src.scaleExponent));
     }
 
     /// @dev A V3 observation in the 224-bit cumulative field: the int56 tick cumulative's bits above

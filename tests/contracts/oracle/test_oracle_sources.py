@@ -98,6 +98,26 @@ def test_removal_through_the_timelock_compacts_the_list(bare_oracle, timelock, p
         remove_source(bare_oracle, timelock, pools[0], deployer)
 
 
+def test_removing_every_source_empties_the_list_and_it_can_be_refilled(
+    bare_oracle, timelock, pools, deployer
+):
+    # The configurations live in a data contract that each change redeploys (none when empty).
+    v2, v3 = pools[0], pools[3]
+    add_source(bare_oracle, timelock, v2, deployer)
+    add_source(bare_oracle, timelock, v3, deployer, floor=7)
+    remove_source(bare_oracle, timelock, v2, deployer)
+    assert [bare_oracle.source(0).pool, bare_oracle.source(0).minQuoteLiquidity] == [v3.address, 7]
+    remove_source(bare_oracle, timelock, v3, deployer)
+    assert bare_oracle.sourceCount() == 0
+    with ape.reverts(bare_oracle.TwapOracle_NoSuchSource, index=0):
+        bare_oracle.source(0)
+    with ape.reverts(bare_oracle.TwapOracle_UnknownSource, pool=v3.address):
+        remove_source(bare_oracle, timelock, v3, deployer)
+    add_source(bare_oracle, timelock, v3, deployer)
+    src = bare_oracle.source(0)
+    assert (bare_oracle.sourceCount(), src.pool, src.kind, src.minQuoteLiquidity) == (1, v3.address, 1, FLOOR)
+
+
 def test_a_stablecoin_is_priced_while_some_source_quotes_it(bare_oracle, timelock, pools, stables, deployer):
     usdc_v2, dai_v2 = pools[0], pools[1]
     for pool in pools:

@@ -65,20 +65,11 @@ def lines(count: int, accounts: list[str], *, first: int = 0, prefix: str = "e")
     now = int(time.time())
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 60))
     for n in range(first, first + count):
+        account, resource = accounts[n % len(accounts)], RESOURCES[n % len(RESOURCES)]
         yield (
-            '{"specversion":"1.0","id":"%s%012d","source":"synor://bench/node-%d","type":"synor.usage",'
-            '"subject":"%s","time":"%s","data":{"resource":"%s","quantity":"%d","operator":"%s",'
-            '"region":"eu"}}'
-            % (
-                prefix,
-                n,
-                n % 4,
-                accounts[n % len(accounts)],
-                stamp,
-                RESOURCES[n % len(RESOURCES)],
-                1_000 + n,
-                OPERATOR,
-            )
+            f'{{"specversion":"1.0","id":"{prefix}{n:012d}","source":"synor://bench/node-{n % 4}",'
+            f'"type":"synor.usage","subject":"{account}","time":"{stamp}","data":{{"resource":"{resource}",'
+            f'"quantity":"{1_000 + n}","operator":"{OPERATOR}","region":"eu"}}}}'
         ).encode()
 
 
@@ -152,7 +143,7 @@ def drain_rate(redis_url: str, store_url: str, count: int, processes: int = 1) -
     outcomes = [done.get(timeout=600) for _ in workers]
     for worker in workers:
         worker.join()
-    elapsed = max(finished for _, _, finished in outcomes) - start
+    elapsed: float = max(finished for _, _, finished in outcomes) - start
     assert sum(read for _, read, _ in outcomes) >= count, outcomes
     store = open_store(store_url)
     assert store.event_count() == count
@@ -189,13 +180,15 @@ class _TimedStore:
 def _latency_worker(redis_url: str, store_url: str, ready: Event, stop: Event, done: Any) -> None:
     client = redis.Redis.from_url(redis_url)
     seen: dict[str, float] = {}
-    aggregator = RedisAggregator(client, _TimedStore(open_store(store_url), seen), "latency")  # type: ignore[arg-type]
+    aggregator = RedisAggregator(client, _TimedStore(open_store(store_url), seen), "latency")
     ready.set()
     aggregator.run(stop=stop.is_set, idle_sleep=0.005)
     done.put(seen)
 
 
-def latency_p99_ms(redis_url: str, store_url: str, rate: int = LATENCY_RATE, seconds: int = LATENCY_SECONDS) -> float:
+def latency_p99_ms(
+    redis_url: str, store_url: str, rate: int = LATENCY_RATE, seconds: int = LATENCY_SECONDS
+) -> float:
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     context = multiprocessing.get_context("spawn")
@@ -236,7 +229,7 @@ def latency_p99_ms(redis_url: str, store_url: str, rate: int = LATENCY_RATE, sec
     client.close()
     latencies = sorted((seen[key] - accepted[key]) * 1_000 for key in accepted)
     assert len(latencies) == total
-    return statistics.quantiles(latencies, n=100)[98]
+    return float(statistics.quantiles(latencies, n=100)[98])
 
 
 # -- memory --------------------------------------------------------------------------------------

@@ -38,7 +38,9 @@ def start_redis(folder: Path, port: int) -> redis.Redis:
     """A redis-server with an append-only file in ``folder`` on ``port``; returns a client once it answers."""
     executable = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(executable).exists():
-        raise ServiceMissing("redis-server is not installed: run `make setup` (installs Debian's redis-server)")
+        raise ServiceMissing(
+            "redis-server is not installed: run `make setup` (installs Debian's redis-server)"
+        )
     subprocess.run(
         [executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--appendonly", "yes",
          "--save", "", "--daemonize", "yes", "--pidfile", str(folder / "redis.pid")],

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ape
 import pytest
-from devstack.uniswap import container
 
+from devstack.uniswap import container
 from synor.revenue.split import buyback_amount_out, buyback_min_out
 from tests.contracts.revenue.conftest import MAX_SLIPPAGE_BPS, deploy_splitter
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ape
 import pytest
-from devstack.uniswap import container
 
+from devstack.uniswap import container
 from synor.revenue.split import buyback_amount_out, split_service, split_transaction
 from tests.conftest import CARTESI_PRICE, TEMPLATE, WEEK
 

@@ -13,6 +13,8 @@ time order, 10,000 accounts, four sources, every catalogue resource, quantities 
   PostgreSQL, events/s divided by one aggregator process's events/s on the same stream content.
 - ``metering.latency.p99_ms``: a producer appends 10,000 events/s to Redis (accepted = ``XADD``
   returned) while one aggregator runs into SQLite; 99th percentile of accepted → committed.
+- ``….events_per_cpu_s``: the same events per CPU second of the ingesting or aggregating process(es)
+  (the Redis and PostgreSQL servers' CPU not counted): less sensitive to other work on the machine.
 - ``metering.memory.peak_mb``: peak resident memory of a process ingesting 1,000,000 events over
   10,000 accounts (embedded, SQLite), lines generated on the fly; ``metering.memory.peak_mb_small``
   is the same for 100,000 events, to show it does not grow with the number of events.
@@ -78,15 +80,16 @@ def _rate(events_per_s: float) -> Metric:
 
 
 # -- embedded ------------------------------------------------------------------------------------
-def embedded_rate(folder: Path, count: int = THROUGHPUT_EVENTS) -> float:
+def embedded_rate(folder: Path, count: int = THROUGHPUT_EVENTS) -> tuple[float, float]:
+    """(events per second, events per CPU second of the ingesting process)."""
     data = list(lines(count, _accounts(ACCOUNTS)))
     store = SqliteStore(folder / "embedded.db")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = ingest_lines(data, EmbeddedPipeline(store))
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert result.accepted == count and not result.rejected, result
     store.close()
-    return count / elapsed
+    return count / elapsed, count / cpu
 
 
 # -- Redis ---------------------------------------------------------------------------------------
@@ -105,29 +108,35 @@ def prefill(redis_url: str, count: int, prefix: str = "e") -> None:
     client.close()
 
 
-def _drain(redis_url: str, store_url: str, consumer: str, barrier: Barrier | None = None) -> int:
-    """Steps one aggregator until two steps in a row find nothing; returns the events it read."""
+def _drain(
+    redis_url: str, store_url: str, consumer: str, barrier: Barrier | None = None
+) -> tuple[int, float]:
+    """Steps one aggregator until two steps in a row find nothing; returns (events read, CPU seconds)."""
     client = redis.Redis.from_url(redis_url)
     store = open_store(store_url)
     aggregator = RedisAggregator(client, store, consumer)
     if barrier is not None:
         barrier.wait()
+    cpu = time.process_time()
     read, idle = 0, 0
     while idle < 2:
         step = aggregator.step()
         read += step.read
         idle = idle + 1 if step.read == 0 else 0
+    cpu = time.process_time() - cpu
     store.close()
     client.close()
-    return read
+    return read, cpu
 
 
 def _drain_worker(redis_url: str, store_url: str, consumer: str, barrier: Barrier, done: Any) -> None:
-    done.put((consumer, _drain(redis_url, store_url, consumer, barrier), time.perf_counter()))
+    read, cpu = _drain(redis_url, store_url, consumer, barrier)
+    done.put((read, cpu, time.perf_counter()))
 
 
-def drain_rate(redis_url: str, store_url: str, count: int, processes: int = 1) -> float:
-    """Events/s of ``processes`` aggregator processes draining ``count`` pre-filled events."""
+def drain_rate(redis_url: str, store_url: str, count: int, processes: int = 1) -> tuple[float, float]:
+    """Events/s of ``processes`` aggregator processes draining ``count`` pre-filled events, and events
+    per CPU second of the aggregators (the servers' CPU not counted)."""
     prefill(redis_url, count)
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(processes + 1)
@@ -144,11 +153,11 @@ def drain_rate(redis_url: str, store_url: str, count: int, processes: int = 1) -
     for worker in workers:
         worker.join()
     elapsed: float = max(finished for _, _, finished in outcomes) - start
-    assert sum(read for _, read, _ in outcomes) >= count, outcomes
+    assert sum(read for read, _, _ in outcomes) >= count, outcomes
     store = open_store(store_url)
     assert store.event_count() == count
     store.close()
-    return count / elapsed
+    return count / elapsed, count / sum(cpu for _, cpu, _ in outcomes)
 
 
 def _fresh_database(postgres_server: str, name: str) -> str:
@@ -257,14 +266,17 @@ def run(project: Any, accounts: Any) -> dict[str, Metric]:
     results: dict[str, Metric] = {}
     with tempfile.TemporaryDirectory(prefix="synor-bench-") as temporary:
         folder = Path(temporary)
-        results["metering.ingest.embedded.events_per_s"] = _rate(embedded_rate(folder))
+        rate, per_cpu = embedded_rate(folder)
+        results["metering.ingest.embedded.events_per_s"] = _rate(rate)
+        results["metering.ingest.embedded.events_per_cpu_s"] = _rate(per_cpu)
         with services.redis_server() as redis_url, services.postgres_server(fsync=True) as postgres:
-            sqlite_url = f"sqlite:{folder / 'redis.db'}"
-            rate = drain_rate(redis_url, sqlite_url, THROUGHPUT_EVENTS)
+            rate, per_cpu = drain_rate(redis_url, f"sqlite:{folder / 'redis.db'}", THROUGHPUT_EVENTS)
             results["metering.ingest.events_per_s"] = _rate(rate)
-            one = drain_rate(redis_url, _fresh_database(postgres, "one"), THROUGHPUT_EVENTS)
+            results["metering.ingest.events_per_cpu_s"] = _rate(per_cpu)
+            one, per_cpu = drain_rate(redis_url, _fresh_database(postgres, "one"), THROUGHPUT_EVENTS)
             results["metering.ingest.postgres.events_per_s"] = _rate(one)
-            two = drain_rate(redis_url, _fresh_database(postgres, "two"), THROUGHPUT_EVENTS, processes=2)
+            results["metering.ingest.postgres.events_per_cpu_s"] = _rate(per_cpu)
+            two, _ = drain_rate(redis_url, _fresh_database(postgres, "two"), THROUGHPUT_EVENTS, processes=2)
             results["metering.scale.two_aggregators_ratio"] = {"value": round(two / one, 2), "unit": "ratio"}
             p99 = latency_p99_ms(redis_url, f"sqlite:{folder / 'latency.db'}")
             results["metering.latency.p99_ms"] = {"value": round(p99, 1), "unit": "ms"}

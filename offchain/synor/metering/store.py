@@ -131,7 +131,7 @@ class SqliteStore:
 
     CHUNK = 2_000
     """Events per multi-row INSERT (9 parameters each: within SQLite's 32,766)."""
-    CACHE_KIB = 32_768
+    CACHE_KIB = 16_384
     """Page cache (SQLite's default is 2 MiB): the aggregates a batch touches stay in memory."""
 
     def __init__(self, path: Path | str) -> None:

@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE.parent / "tools"))
 from free_port import free_port  # noqa: E402
 
 GAS_SUITES = ["bench.gas_factory", "bench.gas_oracle", "bench.gas_revenue"]
-SUITES = [*GAS_SUITES, "bench.throughput"]
+SUITES = [*GAS_SUITES, "bench.throughput", "bench.metering"]
 SNAPSHOT = HERE / "gas-snapshot.json"
 RESULTS = HERE / "results.json"
 REFRESH = "make gas-snapshot (or make bench)"

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from eth_utils.address import to_checksum_address
 
 from synor.pricing.catalogue import CATALOGUE
@@ -181,7 +182,7 @@ def parse_address(text: str) -> str:
 
 def parse_quantity(value: Any) -> int:
     """An integer quantity from a JSON integer or a string of decimal digits, 0 … 2²⁵⁶-1."""
-    if isinstance(value, _JsonFloat):
+    if isinstance(value, _JsonFloat | float):
         raise ValueError(f"quantity {value} is a JSON number with a fraction or exponent: send an integer")
     if isinstance(value, bool):
         raise ValueError("quantity must be an integer, not a boolean")
@@ -209,8 +210,81 @@ def _text(
     return value
 
 
+_DIMENSION_TYPES = (str, int, bool)
+
+
+def _parse_valid(document: dict[str, Any]) -> UsageEvent | None:
+    """The event when ``document`` passes every check, else None (then `parse_event` finds the reason).
+
+    The hot path: plain type and length checks that accept exactly what `parse_event`'s detailed
+    checks accept, without building any message."""
+    get = document.get
+    event_id, source, kind, subject, time_text, data = (
+        get("id"),
+        get("source"),
+        get("type"),
+        get("subject"),
+        get("time"),
+        get("data"),
+    )
+    if not (
+        type(event_id) is str
+        and type(source) is str
+        and type(kind) is str
+        and type(subject) is str
+        and type(time_text) is str
+        and type(data) is dict
+        and 0 < len(event_id) <= MAX_TEXT
+        and 0 < len(source) <= MAX_TEXT
+        and len(kind) <= MAX_TEXT
+        and len(time_text) <= 64
+        and document.get("specversion") == SPEC_VERSION
+        and (kind == TYPE_PREFIX or kind.startswith(TYPE_PREFIX + "."))
+    ):
+        return None
+    resource, quantity, operator = data.get("resource"), data.get("quantity"), data.get("operator")
+    if type(resource) is not str or resource not in CATALOGUE or type(operator) is not str:
+        return None
+    if type(quantity) is str:
+        if not _DIGITS.fullmatch(quantity):
+            return None
+        quantity = int(quantity)
+    elif type(quantity) is not int:
+        return None
+    if not 0 <= quantity <= MAX_QUANTITY:
+        return None
+    try:
+        subject = parse_address(subject)
+        time = _parse_time_text(time_text)
+        operator = parse_address(operator)
+    except ValueError:
+        return None
+    dimensions: dict[str, str | int | bool | None] = {}
+    if len(data) > len(_RESERVED_DATA):
+        for name, value in data.items():
+            if name in _RESERVED_DATA:
+                continue
+            if value is not None and type(value) not in _DIMENSION_TYPES:
+                return None
+            if len(name) > MAX_TEXT or (type(value) is str and len(value) > MAX_TEXT):
+                return None
+            dimensions[name] = value
+        if len(dimensions) > MAX_DIMENSIONS:
+            return None
+    return UsageEvent(source, event_id, kind, subject, time, resource, quantity, operator, dimensions)
+
+
 def parse_event(document: Any) -> UsageEvent:
     """Validates a decoded CloudEvent; raises `EventRejected` with the first problem found."""
+    if type(document) is dict:
+        event = _parse_valid(document)
+        if event is not None:
+            return event
+    return _parse_checked(document)
+
+
+def _parse_checked(document: Any) -> UsageEvent:
+    """`parse_event`'s checks one by one, each with its reason and message."""
     if not isinstance(document, dict):
         raise EventRejected(Reason.NOT_AN_OBJECT, "an event must be a JSON object")
     raw_source, raw_id = document.get("source"), document.get("id")
@@ -271,7 +345,7 @@ def parse_event(document: Any) -> UsageEvent:
             raise EventRejected(
                 Reason.BAD_DIMENSION, f"more than {MAX_DIMENSIONS} dimensions", source, event_id
             )
-        if isinstance(value, _JsonFloat) or not (value is None or isinstance(value, str | int)):
+        if isinstance(value, _JsonFloat | float) or not (value is None or isinstance(value, str | int)):
             raise EventRejected(
                 Reason.BAD_DIMENSION,
                 f"dimension {name[:40]!r} must be a string, an integer, a boolean or null",
@@ -286,14 +360,48 @@ def parse_event(document: Any) -> UsageEvent:
     return UsageEvent(source, event_id, kind, subject, time, resource, quantity, operator, dimensions)
 
 
-def decode(line: str | bytes, limit: int = MAX_LINE_BYTES) -> Any:
-    """JSON text to Python, with every non-integer number marked so it can never become a quantity."""
-    if len(line) > limit:
-        raise EventRejected(Reason.TOO_LARGE, f"at most {limit} bytes are accepted")
+def _has_float(document: Any) -> bool:
+    """Whether orjson gave a float where it matters: a member of the event or of its ``data``.
+
+    orjson reads a JSON number with a fraction or an exponent *and an integer beyond 64 bits* as a
+    float, so such a document is decoded again exactly (`_decode_exact`)."""
+    if type(document) is list:
+        return any(_has_float(item) for item in document)
+    if type(document) is not dict:
+        return type(document) is float
+    for value in document.values():
+        if type(value) is float:
+            return True
+    data = document.get("data")
+    if type(data) is dict:
+        for value in data.values():
+            if type(value) is float:
+                return True
+    return False
+
+
+def _decode_exact(line: str | bytes) -> Any:
     try:
         return _DECODER.decode(line if isinstance(line, str) else line.decode())
     except (ValueError, RecursionError) as error:
         raise EventRejected(Reason.MALFORMED_JSON, f"not JSON ({error})") from None
+
+
+def decode(line: str | bytes, limit: int = MAX_LINE_BYTES) -> Any:
+    """JSON text to Python, with every non-integer number marked so it can never become a quantity.
+
+    orjson decodes; whatever it refuses, and any document in which it saw a float (a fraction, an
+    exponent, or an integer beyond 64 bits, such as a quantity above 2⁶⁴), is decoded again by the
+    standard library, exactly (big integers stay integers, other numbers are marked)."""
+    if len(line) > limit:
+        raise EventRejected(Reason.TOO_LARGE, f"at most {limit} bytes are accepted")
+    try:
+        document = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return _decode_exact(line)  # the same verdict (and message) as before, or NaN/Infinity marked
+    if _has_float(document):
+        return _decode_exact(line)
+    return document
 
 
 def parse_line(line: str | bytes) -> UsageEvent:

@@ -49,6 +49,10 @@ def dead_letter_key(shard: int) -> str:
     return f"{stream_key(shard)}:dead"
 
 
+Entry = tuple[str, dict[Any, Any]]
+"""A stream entry: its id and its fields."""
+
+
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
@@ -129,34 +133,52 @@ class RedisAggregator:
                     raise
 
     # -- reading -------------------------------------------------------------------------------
-    def _read(self, shard: int) -> tuple[list[tuple[str, dict[Any, Any]]], list[tuple[str, dict[Any, Any]]]]:
-        """(redelivered entries, new entries) of one shard."""
-        key = stream_key(shard)
-        redelivered: list[tuple[str, dict[Any, Any]]] = []
-        own: Any = self.client.xreadgroup(self.group, self.consumer, {key: "0"}, count=self.batch)
-        for _stream, entries in own or []:
-            redelivered += [(_text(i), fields) for i, fields in entries if fields]
-        if len(redelivered) < self.batch:
-            claim: Any = self.client.xautoclaim(
-                key,
-                self.group,
-                self.consumer,
-                self.claim_idle_ms,
-                self._claim_cursor[shard],
-                count=self.batch - len(redelivered),
-            )
-            cursor, claimed = claim[0], claim[1]
-            self._claim_cursor[shard] = _text(cursor)
-            seen = {entry_id for entry_id, _ in redelivered}
-            redelivered += [(_text(i), f) for i, f in claimed if f and _text(i) not in seen]
-        fresh: list[tuple[str, dict[Any, Any]]] = []
-        if len(redelivered) < self.batch:
-            new: Any = self.client.xreadgroup(
-                self.group, self.consumer, {key: ">"}, count=self.batch - len(redelivered)
-            )
-            for _stream, entries in new or []:
-                fresh += [(_text(i), fields) for i, fields in entries]
-        return redelivered, fresh
+    def _read(self) -> list[tuple[list[Entry], list[Entry]]]:
+        """(redelivered entries, new entries) of every shard, in three round trips.
+
+        Each phase sends one command per shard in a pipeline (no transaction, each command names one
+        stream, so a Redis Cluster client splits it by slot): (1) this consumer's own pending entries,
+        (2) where room is left, entries idle with another consumer (``XAUTOCLAIM``), (3) where room is
+        still left, new entries."""
+        shards = range(self.shards)
+        redelivered: list[list[Entry]] = [[] for _ in shards]
+        with self.client.pipeline(transaction=False) as pipe:
+            for shard in shards:
+                pipe.xreadgroup(self.group, self.consumer, {stream_key(shard): "0"}, count=self.batch)
+            for shard, own in zip(shards, pipe.execute(), strict=True):
+                for _stream, entries in own or []:
+                    redelivered[shard] += [(_text(i), fields) for i, fields in entries if fields]
+        claiming = [shard for shard in shards if len(redelivered[shard]) < self.batch]
+        with self.client.pipeline(transaction=False) as pipe:
+            for shard in claiming:
+                pipe.xautoclaim(
+                    stream_key(shard),
+                    self.group,
+                    self.consumer,
+                    self.claim_idle_ms,
+                    self._claim_cursor[shard],
+                    count=self.batch - len(redelivered[shard]),
+                )
+            for shard, claim in zip(claiming, pipe.execute() if claiming else [], strict=True):
+                cursor, claimed = claim[0], claim[1]
+                self._claim_cursor[shard] = _text(cursor)
+                if claimed:
+                    seen = {entry_id for entry_id, _ in redelivered[shard]}
+                    redelivered[shard] += [(_text(i), f) for i, f in claimed if f and _text(i) not in seen]
+        fresh: list[list[Entry]] = [[] for _ in shards]
+        reading = [shard for shard in shards if len(redelivered[shard]) < self.batch]
+        with self.client.pipeline(transaction=False) as pipe:
+            for shard in reading:
+                pipe.xreadgroup(
+                    self.group,
+                    self.consumer,
+                    {stream_key(shard): ">"},
+                    count=self.batch - len(redelivered[shard]),
+                )
+            for shard, new in zip(reading, pipe.execute() if reading else [], strict=True):
+                for _stream, entries in new or []:
+                    fresh[shard] += [(_text(i), fields) for i, fields in entries]
+        return list(zip(redelivered, fresh, strict=True))
 
     def _deliveries(self, shard: int, entry_ids: list[str]) -> dict[str, int]:
         if not entry_ids:
@@ -178,8 +200,7 @@ class RedisAggregator:
         to_ack: dict[int, list[str]] = {}
         events: list[tuple[UsageEvent, int | None]] = []
         rejections: list[Rejection] = []
-        for shard in range(self.shards):
-            redelivered, fresh = self._read(shard)
+        for shard, (redelivered, fresh) in enumerate(self._read()):
             if not redelivered and not fresh:
                 continue
             deliveries = self._deliveries(shard, [entry_id for entry_id, _ in redelivered])

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import time as clock
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+import orjson
 
 from synor.metering.aggregate import Aggregate, AggregateKey
 from synor.metering.events import Rejection, UsageEvent
@@ -75,7 +77,45 @@ def _unique(batch: Sequence[Stamped]) -> dict[tuple[str, str], Stamped]:
 def _dimensions(event: UsageEvent) -> str:
     if not event.dimensions:
         return "{}"
-    return json.dumps(dict(event.dimensions), separators=(",", ":"), sort_keys=True)
+    try:
+        return orjson.dumps(event.dimensions, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits
+        return json.dumps(dict(event.dimensions), separators=(",", ":"), sort_keys=True)
+
+
+Delta = list[int]
+"""A batch's sum for one aggregate: [total, count, maximum, first time, last time]."""
+
+
+def _deltas(stamped: Iterable[Stamped]) -> dict[tuple[str, str, str, int], Delta]:
+    """The new events summed per (account, operator, resource, period), exactly."""
+    deltas: dict[tuple[str, str, str, int], Delta] = {}
+    for event, period in stamped:
+        key = (event.subject, event.operator, event.resource, period)
+        quantity, time = event.quantity, event.time
+        delta = deltas.get(key)
+        if delta is None:
+            deltas[key] = [quantity, 1, quantity, time, time]
+            continue
+        delta[0] += quantity
+        delta[1] += 1
+        if quantity > delta[2]:
+            delta[2] = quantity
+        if time < delta[3]:
+            delta[3] = time
+        if time > delta[4]:
+            delta[4] = time
+    return deltas
+
+
+def _add_text(a: str | int, b: str | int) -> str:
+    """SQLite function ``synor_add``: the exact sum of two decimal integers (as text)."""
+    return str(int(a) + int(b))
+
+
+def _max_text(a: str | int, b: str | int) -> str:
+    """SQLite function ``synor_max``: the larger of two decimal integers (as text)."""
+    return str(max(int(a), int(b)))
 
 
 def open_store(url: str) -> UsageStore:
@@ -89,20 +129,29 @@ def open_store(url: str) -> UsageStore:
 class SqliteStore:
     """The default store: one SQLite file in WAL mode."""
 
-    CHUNK = 500
+    CHUNK = 2_000
+    """Events per multi-row INSERT (9 parameters each: within SQLite's 32,766)."""
+    CACHE_KIB = 16_384
+    """Page cache (SQLite's default is 2 MiB): the aggregates a batch touches stay in memory."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute(f"PRAGMA cache_size=-{self.CACHE_KIB}")
+        # Exact arithmetic on decimal text (totals and maxima may exceed SQLite's 64-bit integers).
+        self._db.create_function("synor_add", 2, _add_text, deterministic=True)
+        self._db.create_function("synor_max", 2, _max_text, deterministic=True)
+        limit = self._db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self._chunk = max(1, min(self.CHUNK, limit // 9))
         self._db.executescript(
             """
             CREATE TABLE IF NOT EXISTS usage_events (
                 source TEXT NOT NULL, id TEXT NOT NULL, account TEXT NOT NULL, operator TEXT NOT NULL,
                 resource TEXT NOT NULL, period INTEGER NOT NULL, time INTEGER NOT NULL,
                 quantity TEXT NOT NULL, dimensions TEXT NOT NULL,
-                PRIMARY KEY (source, id)) WITHOUT ROWID;
+                UNIQUE (source, id));
             CREATE TABLE IF NOT EXISTS usage_aggregates (
                 account TEXT NOT NULL, operator TEXT NOT NULL, resource TEXT NOT NULL, period INTEGER NOT NULL,
                 total TEXT NOT NULL, count INTEGER NOT NULL, maximum TEXT NOT NULL,
@@ -116,59 +165,30 @@ class SqliteStore:
 
     def commit(self, batch: Sequence[Stamped]) -> CommitResult:
         unique = _unique(batch)
-        items = list(unique.values())
-        inserted: list[Stamped] = []
+        rows = [
+            (e.source, e.id, e.subject, e.operator, e.resource, p, e.time, str(e.quantity), _dimensions(e))
+            for e, p in unique.values()
+        ]
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            for start in range(0, len(items), self.CHUNK):
-                chunk = items[start : start + self.CHUNK]
+            inserted: list[tuple[str, str]] = []
+            for start in range(0, len(rows), self._chunk):
+                chunk = rows[start : start + self._chunk]
                 placeholders = ",".join(["(?,?,?,?,?,?,?,?,?)"] * len(chunk))
-                values: list[Any] = []
-                for event, period in chunk:
-                    values += (
-                        event.source,
-                        event.id,
-                        event.subject,
-                        event.operator,
-                        event.resource,
-                        period,
-                        event.time,
-                        str(event.quantity),
-                        _dimensions(event),
-                    )
-                rows = self._db.execute(
+                inserted += self._db.execute(
                     f"INSERT INTO usage_events VALUES {placeholders} ON CONFLICT DO NOTHING RETURNING source, id",
-                    values,
+                    [value for row in chunk for value in row],
                 ).fetchall()
-                inserted += (unique[(source, event_id)] for source, event_id in rows)
-            deltas: dict[AggregateKey, Aggregate] = {}
-            for event, period in inserted:
-                key = AggregateKey(event.subject, event.operator, event.resource, period)
-                deltas.setdefault(key, Aggregate()).add(event.quantity, event.time)
-            updates = []
-            for key, delta in sorted(deltas.items()):
-                row = self._db.execute(
-                    "SELECT total, count, maximum, first_time, last_time FROM usage_aggregates "
-                    "WHERE account = ? AND operator = ? AND resource = ? AND period = ?",
-                    (key.account, key.operator, key.resource, key.period),
-                ).fetchone()
-                if row is not None:
-                    delta.merge(Aggregate(int(row[0]), row[1], int(row[2]), row[3], row[4]))
-                updates.append(
-                    (
-                        key.account,
-                        key.operator,
-                        key.resource,
-                        key.period,
-                        str(delta.total),
-                        delta.count,
-                        str(delta.maximum),
-                        delta.first_time,
-                        delta.last_time,
-                    )
-                )
+            # Only the rows the INSERT returned (the new events) are aggregated: summed here first,
+            # then added to the stored aggregates by one upsert per touched aggregate.
+            deltas = _deltas(unique[key] for key in inserted)
             self._db.executemany(
-                "INSERT OR REPLACE INTO usage_aggregates VALUES (?,?,?,?,?,?,?,?,?)", updates
+                "INSERT INTO usage_aggregates VALUES (?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (account, operator, resource, period) DO UPDATE SET "
+                "total = synor_add(total, excluded.total), count = count + excluded.count, "
+                "maximum = synor_max(maximum, excluded.maximum), "
+                "first_time = min(first_time, excluded.first_time), last_time = max(last_time, excluded.last_time)",
+                [(*key, str(d[0]), d[1], str(d[2]), d[3], d[4]) for key, d in deltas.items()],
             )
             self._db.execute("COMMIT")
         except BaseException:
@@ -226,16 +246,19 @@ CREATE TABLE IF NOT EXISTS usage_rejections (
     line BIGINT, reason TEXT NOT NULL, detail TEXT NOT NULL);
 """
 
+# A batch is copied (COPY, the fastest way in) into a temporary table emptied at each commit.
+_PG_BATCH = """
+CREATE TEMPORARY TABLE IF NOT EXISTS usage_batch (
+    source TEXT, id TEXT, account TEXT, operator TEXT, resource TEXT, period BIGINT, time BIGINT,
+    quantity NUMERIC(78, 0), dimensions JSONB) ON COMMIT DELETE ROWS
+"""
+_PG_COPY = "COPY usage_batch FROM STDIN"
+
 # Dedup and aggregation in one statement (so in one transaction): only the rows the INSERT returns
 # reach the aggregates. Inputs are sorted, so concurrent aggregators lock rows in the same order.
 _PG_COMMIT = """
-WITH input AS (
-    SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::bigint[],
-                         %s::bigint[], %s::numeric[], %s::jsonb[])
-        AS t(source, id, account, operator, resource, period, time, quantity, dimensions)
-    ORDER BY source, id
-), inserted AS (
-    INSERT INTO usage_events SELECT * FROM input ON CONFLICT DO NOTHING
+WITH inserted AS (
+    INSERT INTO usage_events SELECT * FROM usage_batch ORDER BY source, id ON CONFLICT DO NOTHING
     RETURNING account, operator, resource, period, time, quantity
 ), summed AS (
     INSERT INTO usage_aggregates AS a
@@ -275,30 +298,19 @@ class PostgresStore:
         return self._conn
 
     def commit(self, batch: Sequence[Stamped]) -> CommitResult:
-        items = sorted(_unique(batch).values(), key=lambda stamped: stamped[0].key)
-        columns: list[list[Any]] = [[] for _ in range(9)]
-        for event, period in items:
-            for column, value in zip(
-                columns,
-                (
-                    event.source,
-                    event.id,
-                    event.subject,
-                    event.operator,
-                    event.resource,
-                    period,
-                    event.time,
-                    str(event.quantity),
-                    _dimensions(event),
-                ),
-                strict=True,
-            ):
-                column.append(value)
+        rows = [
+            (e.source, e.id, e.subject, e.operator, e.resource, p, e.time, str(e.quantity), _dimensions(e))
+            for e, p in _unique(batch).values()
+        ]
         errors = self._psycopg.errors
         for attempt in range(self.RETRIES):
             try:
-                with self._db.transaction():
-                    row = self._db.execute(_PG_COMMIT, columns).fetchone()
+                with self._db.transaction(), self._db.cursor() as cursor:
+                    cursor.execute(_PG_BATCH)
+                    with cursor.copy(_PG_COPY) as copy:
+                        for values in rows:
+                            copy.write_row(values)
+                    row = cursor.execute(_PG_COMMIT).fetchone()
                 assert row is not None
                 inserted = int(row[0])
                 return CommitResult(inserted, len(batch) - inserted)

@@ -1,17 +1,10 @@
 """Throwaway Redis and PostgreSQL servers on free ports for the metering tests, stopped at the end.
 
-PostgreSQL refuses to run as root: as root, its data folder belongs to `postgres` and its tools run
-through `runuser -u postgres --`; as an ordinary user they run directly.
+The servers themselves are started by `tools/services.py` (shared with `bench/metering.py`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,52 +12,26 @@ from pathlib import Path
 import psycopg
 import pytest
 import redis
-from free_port import free_port
-
-
-def _postgres_bin() -> Path:
-    versions = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name)
-    )
-    if not versions:
-        pytest.fail("PostgreSQL is not installed: run `make setup` (installs Debian's postgresql)")
-    return versions[-1].parent
+import services
 
 
 def start_redis(folder: Path, port: int) -> redis.Redis:
-    """A redis-server with an append-only file in ``folder`` on ``port``; returns a client once it answers."""
-    executable = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(executable).exists():
-        pytest.fail("redis-server is not installed: run `make setup` (installs Debian's redis-server)")
-    subprocess.run(
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--appendonly", "yes",
-         "--save", "", "--daemonize", "yes", "--pidfile", str(folder / "redis.pid")],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            return client
-        except (redis.ConnectionError, redis.BusyLoadingError):
-            time.sleep(0.05)
-    pytest.fail(f"redis-server did not answer on port {port}")
+    try:
+        return services.start_redis(folder, port)
+    except services.ServiceMissing as error:
+        pytest.fail(str(error))
 
 
-def stop_redis(client: redis.Redis) -> None:
-    with contextlib.suppress(redis.ConnectionError):  # shutting down closes the connection
-        client.shutdown(nosave=True)
+stop_redis = services.stop_redis
 
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[str]:
-    folder = Path(tempfile.mkdtemp(prefix="synor-redis-"))
-    port = free_port()
-    client = start_redis(folder, port)
-    yield f"redis://127.0.0.1:{port}/0"
-    stop_redis(client)
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        with services.redis_server() as url:
+            yield url
+    except services.ServiceMissing as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture
@@ -77,25 +44,11 @@ def redis_client(redis_server: str) -> Iterator[redis.Redis]:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    binaries = _postgres_bin()
-    folder = Path(tempfile.mkdtemp(prefix="synor-pg-"))
-    as_root = os.geteuid() == 0
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-    if as_root:
-        shutil.chown(folder, "postgres", "postgres")
-    port = free_port()
-    data = folder / "data"
-
-    def run(*args: str) -> None:
-        subprocess.run([*prefix, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-        "--locale=C.UTF-8", "--no-sync")  # fmt: skip
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-l", str(folder / "pg.log"), "-w", "-o", options, "start")
-    yield f"postgresql://postgres@127.0.0.1:{port}"
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        with services.postgres_server(fsync=False) as url:
+            yield url
+    except services.ServiceMissing as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture

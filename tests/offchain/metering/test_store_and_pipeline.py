@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from synor.cli import main
+from synor.metering import store as store_module
 from synor.metering.aggregate import Aggregate, AggregateKey, aggregate, time_weighted_mean
 from synor.metering.events import Reason, Rejection, format_time
 from synor.metering.periods import Periods
@@ -89,14 +90,15 @@ def test_rejections_are_kept_with_their_reasons(store):
 def test_a_failed_commit_leaves_nothing_behind(tmp_path, monkeypatch):
     store = SqliteStore(tmp_path / "usage.db")
     store.commit([(event("a"), 0)])
-    original = Aggregate.add
+    original = store_module._deltas
 
-    def crash_on_13(self, quantity, time):
-        if quantity == 13:
+    def crash_on_13(stamped):
+        stamped = list(stamped)
+        if any(e.quantity == 13 for e, _ in stamped):
             raise RuntimeError("crash between the event insert and the aggregate update")
-        original(self, quantity, time)
+        return original(stamped)
 
-    monkeypatch.setattr(Aggregate, "add", crash_on_13)
+    monkeypatch.setattr(store_module, "_deltas", crash_on_13)
     with pytest.raises(RuntimeError):
         store.commit([(event("b"), 0), (event("c", quantity=13), 0)])
     monkeypatch.undo()

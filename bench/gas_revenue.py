@@ -103,6 +103,10 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
     again = staking.stake(100 * SYNOR, sender=staker)
     r = one_round()
     unstake = staking.requestUnstake(100 * SYNOR, sender=staker)
+    # `stake` above is the staker's first stake change since SYNOR rewards began streaming: its SYNOR
+    # accumulator, settlement and balance slots go from zero then. An hour later every slot holds a value.
+    chain.pending_timestamp = chain.blocks.head.timestamp + 3600
+    steady = staking.stake(100 * SYNOR, sender=staker)
     return {
         "gas.factory.extendRunway.with_splitter": gas(r["runway"].gas_used),
         "gas.splitter.route": gas(r["route"].gas_used),
@@ -120,5 +124,6 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
         "gas.staking.claim.execution": gas(execution(r["staking_claim"])),
         "gas.staking.stake.first": gas(first_stake.gas_used),
         "gas.staking.stake": gas(again.gas_used),
+        "gas.staking.stake.steady": gas(steady.gas_used),
         "gas.staking.requestUnstake": gas(unstake.gas_used),
     }

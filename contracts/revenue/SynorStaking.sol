@@ -14,7 +14,6 @@ import {RewardAccumulator} from "./lib/RewardAccumulator.sol";
 /// @notice Stake SYNOR, earn the stakers' share of transaction fees, streamed, in every reward token.
 contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
-    using RewardAccumulator for RewardAccumulator.State;
 
     /// @inheritdoc ISynorStaking
     uint256 public constant MAX_REWARD_TOKENS = 8;
@@ -29,17 +28,24 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         Retired
     }
 
+    /// @dev Three slots: an accrual reads and writes all three, a claim or a sync touches no other slot of it.
     struct Reward {
-        // slot 0, packed: the stream, read by every accrual. remaining <= reserve < 2^128; timestamps < 2^64.
+        // slot 0, packed (248 bits): the stream and the token's status, read by every accrual and claim.
+        // remaining <= reserve < 2^128; timestamps < 2^40 (year 36812): lastUpdate <= now and
+        // end <= now + REWARD_DURATION (a pause moves `end` later only by the time elapsed);
+        // fewer than 2^32 retirements (at most MAX_RETIRED_REWARD_TOKENS).
         uint128 remaining; // received, not yet emitted (retired: not emitted, recoverable)
-        uint64 lastUpdate; // when the stream was last accrued
-        uint64 end; // when the stream will have emitted `remaining`; moved later while nothing is staked
-        // slots 1-2
-        RewardAccumulator.State acc; // emitted reward per staked base unit
-        // slot 3, packed: reserve <= what the token's transfers delivered, < 2^128; fewer than 2^32 retirements.
-        uint128 reserve; // received and not yet paid (streaming + emitted unclaimed + dust)
-        uint32 retiredIndex; // position in _retiredTokens once retired
+        uint40 lastUpdate; // when the stream was last accrued
+        uint40 end; // when the stream will have emitted `remaining`; moved later while nothing is staked
         Status status;
+        uint32 retiredIndex; // position in _retiredTokens once retired
+        // slot 1: the accumulator (RewardAccumulator, on values): emitted reward per staked base unit, scaled.
+        uint256 perWeight;
+        // slot 2, packed: carry < the total staked at the last credit < 2^112 (see _totalStaked);
+        // reserve <= what the token's transfers delivered, < 2^128. Packing the carry beside the reserve,
+        // which is non-zero while anything streams, spares accruals a zero-to-non-zero write of the carry.
+        uint128 carry; // the accumulator's division remainder, folded into the next credit
+        uint128 reserve; // received and not yet paid (streaming + emitted unclaimed + dust)
     }
 
     /// @dev One slot, packed: both bounded by the rewards received, < 2^128.
@@ -48,30 +54,33 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         uint128 claimed; // paid so far
     }
 
-    /// @dev One slot, packed: a stake cannot exceed SYNOR's supply (< 2^128); fewer than 2^32 retirements.
+    /// @dev One slot, packed (256 bits), so that a stake change and its cool-down touch one slot: a stake or
+    /// a cool-down cannot exceed SYNOR's supply (10^27 < 2^104; amounts are SafeCast to uint104, so a larger
+    /// supply reverts instead of wrapping); unlockAt < 2^40 (SafeCast); at most MAX_RETIRED_REWARD_TOKENS
+    /// (8) retirements < 2^8.
     struct Staker {
-        uint128 amount; // staked, earning
-        uint32 retirementsSeen; // retired tokens [0, retirementsSeen) are settled for this staker
-    }
-
-    /// @dev Packed in one slot: an amount that cannot exceed SYNOR's supply (< 2^128) and a timestamp.
-    struct Cooling {
-        uint128 amount;
-        uint64 unlockAt;
+        uint104 amount; // staked, earning
+        uint104 cooling; // requested for withdrawal, not earning
+        uint40 unlockAt; // when `cooling` can be withdrawn
+        uint8 retirementsSeen; // retired tokens [0, retirementsSeen) are settled for this staker
     }
 
     IERC20 private immutable _stakingToken;
     uint256 private immutable _cooldown;
 
-    address[] private _rewardTokens;
-    address[] private _retiredTokens;
     mapping(address token => Reward) private _rewards;
     mapping(address token => mapping(address account => uint256)) private _paid;
     mapping(address token => mapping(address account => Balance)) private _balances;
     mapping(address account => Staker) private _stakers;
-    mapping(address account => Cooling) private _cooling;
-    uint256 private _totalStaked;
-    uint256 private _totalCooling;
+    // One slot, packed (240 bits), read by every stake change: each total is at most what was staked, below
+    // SYNOR's supply (10^27) < 2^112 (checked arithmetic: a larger supply reverts instead of wrapping); each
+    // count is at most 8. requestUnstake and withdraw move an amount between the totals in one write.
+    uint112 private _totalStaked;
+    uint112 private _totalCooling;
+    uint8 private _rewardCount; // _rewardTokens[0, _rewardCount) are the active reward tokens
+    uint8 private _retiredCount; // _retiredTokens[0, _retiredCount) are the retired ones, in retirement order
+    address[MAX_REWARD_TOKENS] private _rewardTokens;
+    address[MAX_RETIRED_REWARD_TOKENS] private _retiredTokens;
 
     /// @param stakingToken_ SYNOR.
     /// @param cooldown_ Seconds between `requestUnstake` and `withdraw`.
@@ -99,12 +108,22 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
 
     /// @inheritdoc ISynorStaking
     function rewardTokens() external view returns (address[] memory) {
-        return _rewardTokens;
+        uint256 count = _rewardCount;
+        address[] memory tokens = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            tokens[i] = _rewardTokens[i];
+        }
+        return tokens;
     }
 
     /// @inheritdoc ISynorStaking
     function retiredRewardTokens() external view returns (address[] memory) {
-        return _retiredTokens;
+        uint256 count = _retiredCount;
+        address[] memory tokens = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            tokens[i] = _retiredTokens[i];
+        }
+        return tokens;
     }
 
     /// @inheritdoc ISynorStaking
@@ -133,8 +152,8 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
 
     /// @inheritdoc ISynorStaking
     function cooling(address account) external view returns (uint256 amount, uint256 unlockAt) {
-        Cooling memory c = _cooling[account];
-        return (c.amount, c.unlockAt);
+        Staker storage s = _stakers[account];
+        return (s.cooling, s.unlockAt);
     }
 
     /// @inheritdoc ISynorStaking
@@ -145,9 +164,12 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     /// @inheritdoc ISynorStaking
     function rewardPerToken(address token) public view returns (uint256) {
         Reward storage r = _rewards[token];
-        if (r.status != Status.Active) return r.acc.perWeight;
+        if (r.status != Status.Active) return r.perWeight;
         (uint256 emitted,) = _pendingEmission(r);
-        return r.acc.previewPerWeight(emitted, _totalStaked);
+        // A preview: the carry it would leave is not needed.
+        // slither-disable-next-line unused-return
+        (uint256 perWeight,) = RewardAccumulator.credited(r.perWeight, r.carry, emitted, _totalStaked);
+        return perWeight;
     }
 
     /// @inheritdoc ISynorStaking
@@ -162,7 +184,7 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     /// @inheritdoc ISynorStaking
     function unsynced(address token) public view returns (uint256) {
         uint256 held = _rewards[token].reserve;
-        if (token == address(_stakingToken)) held += _totalStaked + _totalCooling;
+        if (token == address(_stakingToken)) held += uint256(_totalStaked) + _totalCooling;
         uint256 balance = IERC20(token).balanceOf(address(this));
         // A token that wiped or lowered our balance has nothing new: its shortfall is its own holders' loss.
         return balance > held ? balance - held : 0;
@@ -182,7 +204,7 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
             return owed + RewardAccumulator.pending(_paid[token], account, s.amount, rewardPerToken(token));
         }
         if (r.status == Status.Retired && s.retirementsSeen <= r.retiredIndex) {
-            return owed + RewardAccumulator.pending(_paid[token], account, s.amount, r.acc.perWeight);
+            return owed + RewardAccumulator.pending(_paid[token], account, s.amount, r.perWeight);
         }
         return owed;
     }
@@ -197,9 +219,11 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     /// @inheritdoc ISynorStaking
     function stake(uint256 amount) external nonReentrant {
         if (amount == 0) revert SynorStaking_ZeroAmount();
-        Staker storage s = _settleAll(msg.sender);
-        s.amount += SafeCast.toUint128(amount);
-        _totalStaked += amount;
+        Staker storage s = _stakers[msg.sender];
+        uint256 staked = s.amount;
+        _settleAll(msg.sender, s, staked);
+        s.amount = SafeCast.toUint104(staked + amount);
+        _totalStaked += uint112(amount); // amount < 2^104, checked above; the sum is checked
         emit Staked(msg.sender, amount);
         _stakingToken.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -207,30 +231,32 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     /// @inheritdoc ISynorStaking
     function requestUnstake(uint256 amount) external nonReentrant {
         if (amount == 0) revert SynorStaking_ZeroAmount();
-        uint256 staked = _stakers[msg.sender].amount;
+        Staker storage s = _stakers[msg.sender];
+        uint256 staked = s.amount;
         if (amount > staked) revert SynorStaking_InsufficientStake(amount, staked);
-        Staker storage s = _settleAll(msg.sender);
-        // Cannot underflow: amount <= staked <= _totalStaked, checked above; staked < 2^128.
-        unchecked {
-            s.amount = uint128(staked - amount);
-            _totalStaked -= amount;
-        }
-        Cooling storage c = _cooling[msg.sender];
+        _settleAll(msg.sender, s, staked);
         uint256 unlockAt = block.timestamp + _cooldown;
-        c.amount += SafeCast.toUint128(amount);
-        c.unlockAt = SafeCast.toUint64(unlockAt);
-        _totalCooling += amount;
+        // Cannot underflow: amount <= staked <= _totalStaked, checked above; staked < 2^104.
+        unchecked {
+            s.amount = uint104(staked - amount);
+            _totalStaked -= uint112(amount);
+        }
+        s.cooling = SafeCast.toUint104(s.cooling + amount);
+        s.unlockAt = SafeCast.toUint40(unlockAt);
+        _totalCooling += uint112(amount); // amount <= staked < 2^104; the sum is checked
         emit UnstakeRequested(msg.sender, amount, unlockAt);
     }
 
     /// @inheritdoc ISynorStaking
     function withdraw() external nonReentrant returns (uint256 amount) {
-        Cooling memory c = _cooling[msg.sender];
-        if (c.amount == 0) revert SynorStaking_NothingToWithdraw();
-        if (block.timestamp < c.unlockAt) revert SynorStaking_CoolingDown(c.unlockAt);
-        amount = c.amount;
-        delete _cooling[msg.sender];
-        _totalCooling -= amount;
+        Staker storage s = _stakers[msg.sender];
+        amount = s.cooling;
+        uint256 unlockAt = s.unlockAt;
+        if (amount == 0) revert SynorStaking_NothingToWithdraw();
+        if (block.timestamp < unlockAt) revert SynorStaking_CoolingDown(unlockAt);
+        s.cooling = 0;
+        s.unlockAt = 0;
+        _totalCooling -= uint112(amount); // amount <= _totalCooling: it was added to both
         emit Withdrawn(msg.sender, amount);
         _stakingToken.safeTransfer(msg.sender, amount);
     }
@@ -241,7 +267,7 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     function sync(address token) external nonReentrant returns (uint256 amount) {
         Reward storage r = _rewards[token];
         if (r.status != Status.Active) revert SynorStaking_NotRewardToken(token);
-        _accrue(r);
+        _accrue(r, _totalStaked);
         amount = unsynced(token);
         // A donation can only raise the balance, and a zero skip is just a cheaper no-op: not exploitable.
         // slither-disable-next-line incorrect-equality
@@ -251,8 +277,8 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         // streaming <= reserve + amount, checked by the SafeCast of the new reserve.
         r.reserve = SafeCast.toUint128(r.reserve + amount);
         r.remaining = uint128(streaming);
-        r.lastUpdate = uint64(block.timestamp);
-        r.end = uint64(end);
+        r.lastUpdate = uint40(block.timestamp); // < 2^40, see Reward
+        r.end = uint40(end); // now + REWARD_DURATION < 2^40
         emit RewardsSynced(token, amount, streaming, end);
     }
 
@@ -274,9 +300,11 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         if (token == address(0)) revert SynorStaking_ZeroAddress();
         Reward storage r = _rewards[token];
         if (r.status != Status.None) revert SynorStaking_RewardTokenExists(token);
-        if (_rewardTokens.length >= MAX_REWARD_TOKENS) revert SynorStaking_TooManyRewardTokens();
+        uint256 count = _rewardCount;
+        if (count >= MAX_REWARD_TOKENS) revert SynorStaking_TooManyRewardTokens();
         r.status = Status.Active;
-        _rewardTokens.push(token);
+        _rewardTokens[count] = token;
+        _rewardCount = uint8(count + 1); // <= MAX_REWARD_TOKENS
         emit RewardTokenAdded(token);
     }
 
@@ -284,17 +312,19 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
     function retireRewardToken(address token) external onlyRole(DEFAULT_ADMIN_ROLE) {
         Reward storage r = _rewards[token];
         if (r.status != Status.Active) revert SynorStaking_NotRewardToken(token);
-        uint256 retired = _retiredTokens.length;
+        uint256 retired = _retiredCount;
         if (retired >= MAX_RETIRED_REWARD_TOKENS) revert SynorStaking_TooManyRetiredRewardTokens();
-        _accrue(r);
+        _accrue(r, _totalStaked);
         r.status = Status.Retired;
         r.retiredIndex = uint32(retired); // < MAX_RETIRED_REWARD_TOKENS
-        _retiredTokens.push(token);
-        uint256 count = _rewardTokens.length;
+        _retiredTokens[retired] = token;
+        _retiredCount = uint8(retired + 1); // <= MAX_RETIRED_REWARD_TOKENS
+        uint256 count = _rewardCount; // >= 1: the token is active, so listed
         for (uint256 i; i < count; ++i) {
             if (_rewardTokens[i] == token) {
                 _rewardTokens[i] = _rewardTokens[count - 1];
-                _rewardTokens.pop();
+                delete _rewardTokens[count - 1];
+                _rewardCount = uint8(count - 1);
                 break;
             }
         }
@@ -331,41 +361,55 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         if (remaining == 0 || block.timestamp <= last) return (0, end);
         if (_totalStaked == 0) return (0, end + (block.timestamp - last)); // paused: carried forward
         if (block.timestamp >= end) return (remaining, end);
-        // Rounded down; the rest stays in the stream and is emitted by `end`. No overflow: < 2^128 * 2^64.
+        // Rounded down; the rest stays in the stream and is emitted by `end`. No overflow: < 2^128 * 2^40.
         emitted = remaining * (block.timestamp - last) / (end - last);
     }
 
-    /// @dev Emits the stream up to now into the accumulator (storage only, no token call). With nothing
-    /// staked the stream is paused instead: its end moves later by the time elapsed.
-    function _accrue(Reward storage r) private {
-        (uint256 emitted, uint256 end) = _pendingEmission(r);
+    /// @dev Emits the stream up to now into the accumulator (storage only, no token call), `total`
+    /// being `_totalStaked` (passed in: callers have read it). With nothing staked the stream is paused
+    /// instead: its end moves later by the time elapsed. Reads the stream's slot; writes it, and the
+    /// accumulator's two slots only when something was emitted.
+    function _accrue(Reward storage r, uint256 total) private {
+        uint256 remaining = r.remaining;
         uint256 last = r.lastUpdate;
         // Nothing streaming, or accrued this second already: nothing to write.
         // slither-disable-next-line incorrect-equality
-        if (r.remaining == 0 || block.timestamp == last) return;
-        if (emitted != 0) {
-            // Always credited: `_pendingEmission` emits nothing while nothing is staked.
-            // slither-disable-next-line unused-return
-            r.acc.credit(emitted, _totalStaked);
-            r.remaining -= uint128(emitted); // emitted <= remaining
+        if (remaining == 0 || block.timestamp == last) return;
+        uint256 end = r.end;
+        if (total == 0) {
+            // Paused: carried forward. Invariant: `remaining > 0` implies `last < end`, so end - last <= 7 days.
+            end += block.timestamp - last;
+        } else {
+            // Rounded down; the rest stays in the stream and is emitted by `end`. No overflow: < 2^128 * 2^40.
+            uint256 emitted =
+                block.timestamp >= end ? remaining : remaining * (block.timestamp - last) / (end - last);
+            if (emitted != 0) {
+                (uint256 perWeight, uint256 carry) =
+                    RewardAccumulator.credited(r.perWeight, r.carry, emitted, total);
+                r.perWeight = perWeight;
+                r.carry = uint128(carry); // < total < 2^112
+                // Cannot underflow: emitted <= remaining (a fraction of it below 1, or all of it).
+                unchecked {
+                    remaining -= emitted;
+                }
+            }
         }
-        r.lastUpdate = uint64(block.timestamp);
-        r.end = uint64(end);
+        r.remaining = uint128(remaining); // <= the value read
+        r.lastUpdate = uint40(block.timestamp); // < 2^40, see Reward
+        r.end = uint40(end); // <= now + REWARD_DURATION, see Reward
     }
 
     function _settle(address token, Reward storage r, address account, uint256 amount) private {
-        uint256 e = r.acc.settle(_paid[token], account, amount);
+        uint256 e = RewardAccumulator.settleAt(_paid[token], account, amount, r.perWeight);
         // Bounded by the rewards received, < 2^128.
         if (e != 0) _balances[token][account].owed += uint128(e);
     }
 
-    /// @dev Before a stake changes: settles the retired tokens this staker has not settled since their
-    /// retirement (its stake has not changed since), then accrues and settles every active token. Storage
-    /// only: no reward token is called.
-    function _settleAll(address account) private returns (Staker storage s) {
-        s = _stakers[account];
-        uint256 amount = s.amount;
-        uint256 retired = _retiredTokens.length;
+    /// @dev Before the stake `amount` of staker `s` (of `account`) changes: settles the retired tokens this
+    /// staker has not settled since their retirement (its stake has not changed since), then accrues and
+    /// settles every active token. Storage only: no reward token is called.
+    function _settleAll(address account, Staker storage s, uint256 amount) private {
+        uint256 retired = _retiredCount;
         uint256 seen = s.retirementsSeen;
         if (seen != retired) {
             if (amount != 0) {
@@ -374,13 +418,14 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
                     _settle(token, _rewards[token], account, amount);
                 }
             }
-            s.retirementsSeen = uint32(retired); // <= MAX_RETIRED_REWARD_TOKENS
+            s.retirementsSeen = uint8(retired); // <= MAX_RETIRED_REWARD_TOKENS
         }
-        uint256 count = _rewardTokens.length;
+        uint256 count = _rewardCount;
+        uint256 total = _totalStaked;
         for (uint256 i; i < count; ++i) {
             address token = _rewardTokens[i];
             Reward storage r = _rewards[token];
-            _accrue(r);
+            _accrue(r, total);
             _settle(token, r, account, amount);
         }
     }
@@ -390,19 +435,20 @@ contract SynorStaking is ISynorStaking, AccessControlDefaultAdminRules, Reentran
         Status status = r.status;
         if (status == Status.None) revert SynorStaking_NotRewardToken(token);
         Staker storage s = _stakers[msg.sender];
+        uint256 settled = 0;
         if (status == Status.Active) {
-            _accrue(r);
-            _settle(token, r, msg.sender, s.amount);
+            _accrue(r, _totalStaked);
+            settled = RewardAccumulator.settleAt(_paid[token], msg.sender, s.amount, r.perWeight);
         } else if (s.retirementsSeen <= r.retiredIndex) {
             // Retired after this staker's last stake change: its stake is unchanged since, settle at it.
-            _settle(token, r, msg.sender, s.amount);
+            settled = RewardAccumulator.settleAt(_paid[token], msg.sender, s.amount, r.perWeight);
         }
         Balance storage b = _balances[token][msg.sender];
-        amount = b.owed;
+        // What was owed plus what was just settled, paid at once: the balance slot is written once.
+        amount = b.owed + settled;
         if (amount == 0) return 0;
         // amount <= reserve < 2^128: what an account earned never exceeds what was received.
-        b.owed = 0;
-        b.claimed += uint128(amount);
+        _balances[token][msg.sender] = Balance({owed: 0, claimed: b.claimed + uint128(amount)});
         r.reserve -= uint128(amount);
         emit RewardClaimed(token, msg.sender, to, amount);
         IERC20(token).safeTransfer(to, amount);

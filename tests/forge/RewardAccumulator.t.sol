@@ -37,8 +37,11 @@ contract AccumulatorHarness {
         uint256 before = acc.perWeight;
         uint256 preview = acc.previewPerWeight(amount, totalWeight);
         uint256 carryBefore = acc.carry;
+        (uint256 onValues, uint256 carryOnValues) =
+            RewardAccumulator.credited(before, carryBefore, amount, totalWeight);
         bool done = acc.credit(amount, totalWeight);
         require(preview == acc.perWeight, "preview = credit");
+        require(onValues == acc.perWeight && carryOnValues == acc.carry, "credited (on values) = credit");
         if (done) {
             require(acc.carry < totalWeight, "carry < total weight");
             credited += amount;

@@ -37,6 +37,19 @@ library RewardAccumulator {
         return true;
     }
 
+    /// @notice `credit` on values, for a user contract that packs the accumulator with its own fields: the
+    /// accumulator `(perWeight, carry)` after crediting `amount` to a set of `totalWeight`, unchanged when
+    /// either is zero. The returned carry is below `totalWeight` (or the given carry when nothing was credited).
+    function credited(uint256 perWeight, uint256 carry, uint256 amount, uint256 totalWeight)
+        internal
+        pure
+        returns (uint256, uint256)
+    {
+        if (amount == 0 || totalWeight == 0) return (perWeight, carry);
+        uint256 numerator = amount * PRECISION + carry;
+        return (perWeight + numerator / totalWeight, numerator % totalWeight);
+    }
+
     /// @notice What `perWeight` would be after `credit(amount, totalWeight)`, without writing.
     function previewPerWeight(State storage self, uint256 amount, uint256 totalWeight)
         internal
@@ -60,7 +73,15 @@ library RewardAccumulator {
         internal
         returns (uint256 amount)
     {
-        uint256 perWeight = self.perWeight;
+        return settleAt(paid, member, weight, self.perWeight);
+    }
+
+    /// @notice `settle` at an accumulator value `perWeight` the caller has already read (or just computed):
+    /// marks `member` settled at it and returns what it earned since its last settlement.
+    function settleAt(mapping(address => uint256) storage paid, address member, uint256 weight, uint256 perWeight)
+        internal
+        returns (uint256 amount)
+    {
         uint256 last = paid[member];
         // Already settled: no write. The accumulator only grows, so equality is exact.
         // slither-disable-next-line incorrect-equality

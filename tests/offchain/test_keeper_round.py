@@ -26,11 +26,11 @@ class FlakyClient:
         self.sent: list[Step] = []
         self.refuse = refuse
 
-    def states(self) -> list[TokenState]:
+    def readable_states(self) -> tuple[list[TokenState], list[tuple[RevenueToken, str]]]:
         self.reads += 1
         if self.reads == 1:
             raise ConnectionError("connection refused")
-        return [self.state]
+        return [self.state], []
 
     def token(self, text: str) -> RevenueToken:
         return RevenueToken(TOKEN, "USDC", 6, False)

@@ -54,6 +54,7 @@ class RoundResult:
 
     sent: int = 0
     skipped: list[tuple[Step, str]] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)  # token symbol -> why its state can't be read
 
 
 @keeper.command()
@@ -116,7 +117,13 @@ def _round(
     result = RoundResult()
     refused: set[tuple[str, str]] = set()
     while result.sent < max_steps:
-        states = with_backoff(client.states, "reading the splitter", context.log)
+        states, unreadable = with_backoff(client.readable_states, "reading the splitter", context.log)
+        for token, reason in unreadable:
+            if token.symbol not in result.unreadable:
+                result.unreadable[token.symbol] = reason
+                context.log(f"skipped {token.symbol} this round: its state cannot be read: {reason}")
+                if context.json:
+                    context.emit_json({"unreadable": token.address, "symbol": token.symbol, "reason": reason})
         steps = [s for s in plan(states, policy) if (s.kind.value, s.token) not in refused]
         if not steps:
             break
@@ -155,13 +162,17 @@ def _summarise(context: Context, client: RevenueClient, result: RoundResult) -> 
     """The end of a round for people: "nothing to settle" only when nothing was pending at all."""
     if context.json:
         return
+    if result.unreadable:
+        context.out.print(
+            f"could not read {', '.join(sorted(result.unreadable))} (reasons on stderr): every other token was settled"
+        )
     if result.skipped:
         labels = ", ".join(_label(client, step) for step, _ in result.skipped)
         context.out.print(
             f"settled {result.sent} step(s); skipped {len(result.skipped)} this signer could not send: {labels} "
             "(reasons on stderr)"
         )
-    elif result.sent == 0:
+    elif result.sent == 0 and not result.unreadable:
         context.out.print("nothing to settle")
 
 

@@ -184,7 +184,25 @@ class RevenueClient:
         )
 
     def states(self) -> list[TokenState]:
-        return [self.state(token) for token in self.tokens()]
+        return self.readable_states()[0]
+
+    def readable_states(self) -> tuple[list[TokenState], list[tuple[RevenueToken, str]]]:
+        """Every accepted token's state, and the tokens whose reads revert (e.g. a `balanceOf` that
+        reverts) with the contract's reason: one broken token stalls only itself, never the others.
+        Network failures still raise, for the caller's back-off."""
+        from synor.errors import describe_contract_error
+
+        states: list[TokenState] = []
+        unreadable: list[tuple[RevenueToken, str]] = []
+        for token in self.tokens():
+            try:
+                states.append(self.state(token))
+            except Exception as error:
+                reason = describe_contract_error(error)
+                if reason is None:
+                    raise
+                unreadable.append((token, reason))
+        return states, unreadable
 
     # ------------------------------------------------------------------ writes
 

@@ -7,6 +7,7 @@ float, and a value that does not fit the token's decimals exactly is refused rat
 from __future__ import annotations
 
 import re
+import time
 from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 
 from synor.errors import SynorError
@@ -96,6 +97,14 @@ def format_amount(base_units: int, decimals: int, symbol: str = "") -> str:
 def format_token_rate(price_per_second: int, decimals: int) -> str:
     """A fixed-point rate of base units per second as whole tokens per second (exact decimal text)."""
     return format_amount(price_per_second, decimals + 18)
+
+
+def format_time(timestamp: int) -> str:
+    """``2026-11-23 20:14:21 UTC`` for a Unix time; beyond the year 9999 (a valid runway) its number."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
+    except (OverflowError, ValueError, OSError):
+        return f"timestamp {timestamp}"
 
 
 def format_duration(seconds: int) -> str:

@@ -83,7 +83,7 @@ def test_help_of_a_group_and_version_exit_0():
 
 
 def test_a_runway_beyond_the_calendar_is_shown_not_a_traceback():
-    from synor.cli.app import _when
+    from synor.units import format_time
 
-    assert _when(0) == "1970-01-01 00:00:00 UTC"
-    assert _when(2**64 - 1) == f"timestamp {2**64 - 1}"
+    assert format_time(0) == "1970-01-01 00:00:00 UTC"
+    assert format_time(2**64 - 1) == f"timestamp {2**64 - 1}"

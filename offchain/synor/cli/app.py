@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -23,10 +22,19 @@ from synor.cli.options import (
 )
 from synor.runner import Outcome, Runner
 from synor.runway.schedule import Action, RunwaySchedule
-from synor.units import format_amount, format_duration, format_token_rate, parse_amount
+from synor.units import format_amount, format_duration, format_time, format_token_rate, parse_amount
 
 if TYPE_CHECKING:
     from synor.runway.client import AppStatus, FactoryClient, Purchase
+
+
+prefund_option = click.option(
+    "--prefund",
+    type=Duration(),
+    default="0",
+    show_default=True,
+    help="Runway to prepay (0 registers without running a node).",
+)
 
 
 def _client(context: Context) -> FactoryClient:
@@ -71,13 +79,6 @@ def _status_json(status: AppStatus) -> dict[str, Any]:
     }
 
 
-def _when(timestamp: int) -> str:
-    try:
-        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
-    except (OverflowError, ValueError, OSError):  # beyond the year 9999: still a valid runway
-        return f"timestamp {timestamp}"
-
-
 @click.group()
 def app() -> None:
     """Application runway on the PayableDAppFactory."""
@@ -118,13 +119,7 @@ def cost(context: Context, duration: int, as_json: bool) -> None:
     show_default=True,
     help="Machine template hash (32 bytes hex).",
 )
-@click.option(
-    "--prefund",
-    type=Duration(),
-    default="0",
-    show_default=True,
-    help="Runway to prepay (0 registers without running a node).",
-)
+@prefund_option
 @click.option("--max-cost", type=Amount(), help="Refuse to pay more than this many tokens (e.g. 20).")
 @click.option(
     "--salt",
@@ -163,7 +158,7 @@ def create(
     if prefund:
         context.out.print(
             f"created application [bold]{purchase.app}[/bold], paid {format_amount(purchase.cost, token.decimals, token.symbol)} "
-            f"for {format_duration(prefund)}: runway until {_when(purchase.until)}"
+            f"for {format_duration(prefund)}: runway until {format_time(purchase.until)}"
         )
     else:
         context.out.print(
@@ -198,20 +193,14 @@ def extend(
     token = client.token
     context.out.print(
         f"extended {purchase.app} by {format_duration(duration)} for "
-        f"{format_amount(purchase.cost, token.decimals, token.symbol)}: runway until {_when(purchase.until)}"
+        f"{format_amount(purchase.cost, token.decimals, token.symbol)}: runway until {format_time(purchase.until)}"
     )
 
 
 @app.command(name="import")
 @click.argument("app_address", metavar="APP", type=Address(what="application address"))
 @click.option("--location", required=True, help="Where the machine snapshot is stored (URL, IPFS CID).")
-@click.option(
-    "--prefund",
-    type=Duration(),
-    default="0",
-    show_default=True,
-    help="Runway to prepay (0 registers without running a node).",
-)
+@prefund_option
 @click.option("--max-cost", type=Amount(), help="Refuse to pay more than this many tokens.")
 @account_option
 @dry_run_option
@@ -237,7 +226,7 @@ def import_app(
     token = client.token
     paid = (
         f"paid {format_amount(purchase.cost, token.decimals, token.symbol)} for {format_duration(prefund)}: "
-        f"runway until {_when(purchase.until)}"
+        f"runway until {format_time(purchase.until)}"
         if prefund
         else "no prefund: no node runs it until someone extends its runway"
     )
@@ -262,11 +251,11 @@ def status(context: Context, app_address: str, as_json: bool) -> None:
     context.out.print(f"  location  {escape(state.location) or '(none recorded)'}")
     if state.active:
         context.out.print(
-            f"  runway    until {_when(state.until)} ([green]active[/green], {format_duration(state.remaining)} left)"
+            f"  runway    until {format_time(state.until)} ([green]active[/green], {format_duration(state.remaining)} left)"
         )
     else:
         context.out.print(
-            f"  runway    ended {_when(state.until)} ([red]inactive[/red]: no node should run it)"
+            f"  runway    ended {format_time(state.until)} ([red]inactive[/red]: no node should run it)"
         )
 
 
@@ -305,7 +294,9 @@ def list_apps(context: Context, owner: str | None, as_json: bool) -> None:
             if row["active"]
             else "[red]inactive[/red]"
         )
-        table.add_row(row["app"], row["owner"], escape(row["location"]) or "-", _when(row["until"]), state)
+        table.add_row(
+            row["app"], row["owner"], escape(row["location"]) or "-", format_time(row["until"]), state
+        )
     context.out.print(table)
 
 
@@ -342,9 +333,9 @@ def watch(context: Context, interval: float, once: bool, polls: int | None, as_j
         for change in changes:
             event = {"action": change.action.value, "app": change.app, "until": change.until, "now": now}
             if change.action is Action.START:
-                text = f"[green]START[/green] {change.app}: paid until {_when(change.until)} ({format_duration(change.until - now)} left)"
+                text = f"[green]START[/green] {change.app}: paid until {format_time(change.until)} ({format_duration(change.until - now)} left)"
             else:
-                text = f"[red]STOP[/red]  {change.app}: runway ended {_when(change.until)}"
+                text = f"[red]STOP[/red]  {change.app}: runway ended {format_time(change.until)}"
             context.report(event, text)
         return Outcome()
 
@@ -363,4 +354,4 @@ def _print_schedule(context: Context, schedule: RunwaySchedule, now: int, as_jso
         return
     context.out.print(f"{len(active)} application(s) must be running now:")
     for app_address, until in active:
-        context.out.print(f"  {app_address}  stops {_when(until)} (in {format_duration(until - now)})")
+        context.out.print(f"  {app_address}  stops {format_time(until)} (in {format_duration(until - now)})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -12,6 +11,7 @@ from synor.cli.context import Context, pass_context
 from synor.cli.keeper import round_json
 from synor.cli.options import BLOCK, COUNT, json_option, oracle_option
 from synor.oracle.twap import ONE, SkipReason, SourceKind, format_usd
+from synor.units import format_time
 
 if TYPE_CHECKING:
     from synor.oracle.client import OracleClient, OracleState, SourceView
@@ -24,7 +24,7 @@ def _client(context: Context, address: str | None) -> OracleClient:
 
 
 def _when(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp)) if timestamp else "never"
+    return format_time(timestamp) if timestamp else "never"
 
 
 def _state_json(state: OracleState) -> dict[str, Any]:

@@ -6,7 +6,6 @@ stake and time, so a stake earns from the moment it is made, never from rewards 
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -14,7 +13,7 @@ import click
 from synor.cli.context import Context, pass_context
 from synor.cli.options import Address, Amount, account_option, dry_run_option, json_option
 from synor.errors import ChainError
-from synor.units import format_amount, format_duration, parse_amount
+from synor.units import format_amount, format_duration, format_time, parse_amount
 
 if TYPE_CHECKING:
     from synor.revenue.client import RevenueClient, StakePosition
@@ -91,7 +90,7 @@ def unstake(
         if now < position.unlock_at:
             raise ChainError(
                 f"{_synor(position.cooling)} unlocks in {format_duration(position.unlock_at - now)} "
-                f"({_when(position.unlock_at)}): nothing sent"
+                f"({format_time(position.unlock_at)}): nothing sent"
             )
         sent = client.withdraw(signer)
         context.report(
@@ -111,7 +110,7 @@ def unstake(
         {"account": signer.address, "unstaking": _money(sent.amount), "transaction": sent.tx_hash}
         | {"position": _position_json(after)},
         f"unstaking {_synor(sent.amount)} (tx {sent.tx_hash}): withdraw with `synor unstake --withdraw` "
-        f"from {_when(after.unlock_at)}",
+        f"from {format_time(after.unlock_at)}",
     )
 
 
@@ -149,7 +148,7 @@ def rewards(context: Context, holder: str | None, account: str | None, as_json: 
     context.out.print(f"{address} stakes {_synor(position.staked)} of {_synor(position.total_staked)}")
     if position.cooling:
         context.out.print(
-            f"  cooling down {_synor(position.cooling)}, withdrawable from {_when(position.unlock_at)}"
+            f"  cooling down {_synor(position.cooling)}, withdrawable from {format_time(position.unlock_at)}"
         )
     for t in tokens:
         note = " (retired)" if t.retired else ""
@@ -159,7 +158,3 @@ def rewards(context: Context, holder: str | None, account: str | None, as_json: 
         )
     if any(t.earned for t in tokens):
         context.out.print("  claim with `synor fees claim TOKEN --staking`")
-
-
-def _when(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))

@@ -15,24 +15,11 @@ import pytest
 from devstack.uniswap import container
 from synor.revenue.split import buyback_amount_out, split_service, split_transaction
 from tests.conftest import CARTESI_PRICE, TEMPLATE, WEEK
+from tests.contracts.revenue.test_fee_splitter import assert_books_balance
 
 ZERO = ape.utils.ZERO_ADDRESS
 UNIT = 10**18
 MAX = 2**256 - 1
-
-
-def assert_books_balance(splitter, token):
-    """`accounted` is exactly what the splitter still owes or must burn, and it holds at least that."""
-    b = splitter.book(token)
-    owed = (
-        (b.treasuryAccrued - b.treasuryPaid)
-        + (b.communityAccrued - b.communityPaid)
-        + (b.stakersAccrued - b.stakersPaid)
-        + (b.operatorsAttributed + b.operatorPoolAccrued + b.validatorPoolAccrued - b.membersPaid)
-        + (b.burnAccrued - b.burned)
-    )
-    assert b.accounted == owed
-    assert token.balanceOf(splitter) == b.accounted + splitter.unaccounted(token)
 
 
 def accept(splitter, token, deployer, payer):

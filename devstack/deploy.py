@@ -11,6 +11,7 @@ from typing import Any
 from devstack.oracle import OracleOptions, deploy_local_oracle
 from devstack.pricing import PriceBookOptions, deploy_price_book
 from devstack.revenue import RevenueOptions, deploy_revenue
+from devstack.usage import UsageBillingOptions, deploy_usage_billing
 from synor.deployments import Deployment
 from synor.units import parse_rate
 
@@ -42,6 +43,8 @@ class StackOptions:
     price source, its SYNOR/USDC V2 pair as the buy-back pair and its V2 factory as the splitter's."""
     price_book: PriceBookOptions = field(default_factory=PriceBookOptions)
     """The usage price book (always deployed, seeded with the seed's whole table) and its timelock."""
+    usage_billing: UsageBillingOptions = field(default_factory=UsageBillingOptions)
+    """The prepaid escrow and usage settlement (deployed with the revenue contracts: they pay the splitter)."""
 
 
 def local_revenue(dev: list[str]) -> RevenueOptions:
@@ -102,6 +105,18 @@ def deploy_stack(
         if "oracle" in records:
             project.FeeSplitter.at(records["splitter"]).setPriceSource(records["oracle"], sender=deployer)
     records.update(deploy_price_book(project, deployer, options.price_book))
+    if "splitter" in records:
+        records.update(
+            deploy_usage_billing(
+                project,
+                deployer,
+                synor.address,
+                records["splitter"],
+                records["price_book"],
+                records.get("oracle"),
+                options.usage_billing,
+            )
+        )
     payee = options.payee or records.get("splitter") or deployer.address
     factory = project.PayableDAppFactory.deploy(token, price, payee, sender=deployer)
     return Deployment(

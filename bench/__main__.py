@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tools"))
 from free_port import free_port  # noqa: E402
 
-GAS_SUITES = ["bench.gas_factory", "bench.gas_oracle", "bench.gas_revenue"]
+GAS_SUITES = ["bench.gas_factory", "bench.gas_oracle", "bench.gas_revenue", "bench.gas_usage"]
 SUITES = [*GAS_SUITES, "bench.throughput", "bench.metering"]
 SNAPSHOT = HERE / "gas-snapshot.json"
 RESULTS = HERE / "results.json"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {
+    AccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -56,7 +57,20 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         IPriceBook.RateCard card;
     }
 
-    /// @dev What one call carries across its reports.
+    /// @dev A report rated and recorded, waiting for its group's escrow charge.
+    struct Pending {
+        uint256 index; // in the call's report list
+        bytes32 key;
+        address account;
+        address operator;
+        bytes32 resource;
+        uint256 unpriced; // USD of the slice when no price was available
+        ChargeRecord record;
+    }
+
+    /// @dev What one call carries across its reports. Consecutive reports of the same (account, operator,
+    /// period) form a group charged to the escrow in one call; collections are then assigned to the
+    /// group's reports in order, which is exactly what charging them one by one would collect.
     struct Run {
         CachedCard[_CARD_CACHE] cards;
         uint256 cached; // cards filled so far (the next slot is `cached % _CARD_CACHE`)
@@ -66,6 +80,10 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         uint256[] owed; // their revenue, same order
         uint256 payeeCount;
         uint256 charged; // reports charged
+        Pending[] group; // the current group (capacity: the call's report count)
+        uint256 groupSize;
+        uint256 groupAmount; // SYNOR owed by the group
+        uint256 groupUnpriced; // USD owed by the group without a price
     }
 
     /// @param priceBook_ The price book (its genesis and period length define the periods).
@@ -86,7 +104,9 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         address admin,
         address registrar
     ) EIP712("Synor Usage", "1") AccessControlDefaultAdminRules(adminDelay, admin) {
-        if (address(priceBook_) == address(0) || address(escrow_) == address(0)) revert Settlement_ZeroAddress();
+        if (address(priceBook_) == address(0) || address(escrow_) == address(0)) {
+            revert Settlement_ZeroAddress();
+        }
         address escrowSettlement = escrow_.settlement();
         if (escrowSettlement != address(this)) revert Settlement_EscrowMismatch(escrowSettlement);
         if (address(oracle_) != address(0)) {
@@ -114,7 +134,7 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
     function settle(SignedReport[] calldata reports) external nonReentrant returns (uint256) {
         uint256 n = reports.length;
         if (n == 0) revert Settlement_EmptyBatch();
-        Run memory run = _newRun(n);
+        Run memory run = _newRun(n, n);
         for (uint256 i = 0; i < n; ++i) {
             SignedReport calldata signed = reports[i];
             UsageReport calldata report = signed.report;
@@ -125,9 +145,10 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
                     reason = abi.encodeWithSelector(Settlement_InvalidSignature.selector, signed.signer);
                 }
             }
-            if (reason.length == 0) reason = _charge(run, report);
-            if (reason.length != 0) _skip(report, i, reason);
+            if (reason.length == 0) reason = _rate(run, report, i);
+            if (reason.length != 0) _skip(report.account, report.operator, report.resource, i, reason);
         }
+        _flush(run);
         _payOut(run);
         return run.charged;
     }
@@ -142,18 +163,18 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         if (n == 0) revert Settlement_EmptyBatch();
         bytes memory reason = _checkSigner(operator, signer);
         if (reason.length != 0) _revertWith(reason);
-        if (!SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(_hashBatch(operator, reports)), signature))
-        {
+        if (!SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(_hashBatch(operator, reports)), signature)) {
             revert Settlement_InvalidSignature(signer);
         }
-        Run memory run = _newRun(1);
+        Run memory run = _newRun(1, n);
         for (uint256 i = 0; i < n; ++i) {
             UsageReport calldata report = reports[i];
             reason = report.operator == operator
-                ? _charge(run, report)
+                ? _rate(run, report, i)
                 : abi.encodeWithSelector(Settlement_OperatorMismatch.selector, report.operator, operator);
-            if (reason.length != 0) _skip(report, i, reason);
+            if (reason.length != 0) _skip(report.account, report.operator, report.resource, i, reason);
         }
+        _flush(run);
         _payOut(run);
         return run.charged;
     }
@@ -288,14 +309,16 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
 
     // ------------------------------------------------------------------ charging
 
-    function _newRun(uint256 maxPayees) private pure returns (Run memory run) {
+    function _newRun(uint256 maxPayees, uint256 maxGroup) private pure returns (Run memory run) {
         run.payees = new address[](maxPayees);
         run.owed = new uint256[](maxPayees);
+        run.group = new Pending[](maxGroup);
     }
 
-    /// @dev Rates and charges one report whose signature was checked. Returns the ABI-encoded error that
-    /// skips it, or nothing when it charged.
-    function _charge(Run memory run, UsageReport calldata report) private returns (bytes memory reason) {
+    /// @dev Rates one report whose signature was checked and records its new cumulative; its charge joins
+    /// the current group (flushed first when the report starts another). Returns the ABI-encoded error
+    /// that skips it, or nothing.
+    function _rate(Run memory run, UsageReport calldata report, uint256 index) private returns (bytes memory reason) {
         reason = _checkReport(report);
         if (reason.length != 0) return reason;
         bytes32 key = _key(report);
@@ -326,26 +349,69 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
                 }
             }
         }
-        // Effects before the escrow call (undone when the account did not allow the operator).
-        _charged[key] = cumulative;
-        bool allowed;
-        (allowed, record.collected) =
-            _escrow.charge(report.account, report.operator, report.period, record.amount, unpriced);
-        if (!allowed) {
-            _charged[key] = previous;
-            return abi.encodeWithSelector(
-                Settlement_NotAllowed.selector, report.account, report.operator, report.period
-            );
-        }
-        if (record.collected != 0) _owe(run, report.operator, record.collected);
-        ++run.charged;
         record.period = report.period;
         record.previousCumulative = previous;
         record.cumulative = cumulative;
         record.slices = _trim(slices, card.tiers.length);
         record.evidenceRoot = report.evidenceRoot;
-        emit UsageCharged(report.account, report.operator, report.resource, record);
+        if (run.groupSize != 0) {
+            Pending memory head = run.group[0];
+            if (
+                head.account != report.account || head.operator != report.operator
+                    || head.record.period != report.period
+            ) {
+                _flush(run);
+            }
+        }
+        // Effects before the group's escrow call (undone when the account did not allow the operator).
+        _charged[key] = cumulative;
+        run.group[run.groupSize++] =
+            Pending(index, key, report.account, report.operator, report.resource, unpriced, record);
+        // Each amount is below 2^128 and a call holds far fewer than 2^128 reports.
+        unchecked {
+            run.groupAmount += record.amount;
+            run.groupUnpriced += unpriced;
+        }
         return "";
+    }
+
+    /// @dev Charges the current group to the escrow in one call and emits its reports' outcomes.
+    function _flush(Run memory run) private {
+        uint256 size = run.groupSize;
+        if (size == 0) return;
+        Pending memory head = run.group[0];
+        (bool allowed, uint256 collected) =
+            _escrow.charge(head.account, head.operator, head.record.period, run.groupAmount, run.groupUnpriced);
+        if (!allowed) {
+            bytes memory reason =
+                abi.encodeWithSelector(Settlement_NotAllowed.selector, head.account, head.operator, head.record.period);
+            // Undone newest first, so a key reported twice in the group gets its oldest value back.
+            for (uint256 i = size; i > 0; --i) {
+                Pending memory p = run.group[i - 1];
+                _charged[p.key] = p.record.previousCumulative;
+            }
+            for (uint256 i = 0; i < size; ++i) {
+                Pending memory p = run.group[i];
+                _skip(p.account, p.operator, p.resource, p.index, reason);
+            }
+        } else {
+            if (collected != 0) _owe(run, head.operator, collected);
+            uint256 remaining = collected;
+            for (uint256 i = 0; i < size; ++i) {
+                Pending memory p = run.group[i];
+                uint256 take = p.record.amount < remaining ? p.record.amount : remaining;
+                p.record.collected = take;
+                // take <= remaining (min above).
+                unchecked {
+                    remaining -= take;
+                }
+                emit UsageCharged(p.account, p.operator, p.resource, p.record);
+            }
+            run.charged += size;
+        }
+        run.groupSize = 0;
+        run.groupAmount = 0;
+        run.groupUnpriced = 0;
     }
 
     /// @dev The checks that need no signature, storage of the key or rate card: operator, period, quantity.
@@ -428,8 +494,8 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         }
     }
 
-    function _skip(UsageReport calldata report, uint256 index, bytes memory reason) private {
-        emit ReportSkipped(report.account, report.operator, report.resource, index, reason);
+    function _skip(address account, address operator, bytes32 resource, uint256 index, bytes memory reason) private {
+        emit ReportSkipped(account, operator, resource, index, reason);
     }
 
     // ------------------------------------------------------------------ hashing

@@ -343,7 +343,7 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
                 unpriced = record.amount;
                 record.amount = 0;
             } else {
-                record.amount = Rating.mulDivUp(record.usdAmount, 1e18, record.usdPerSynor);
+                record.amount = Rating.synorForUsdUp(record.usdAmount, record.usdPerSynor);
                 if (record.amount >= _LIMIT) {
                     return abi.encodeWithSelector(Settlement_ChargeTooLarge.selector, record.amount);
                 }

@@ -11,20 +11,20 @@ contract RatingHarness {
     function rateMany(
         IPriceBook.RateCard[] calldata cards,
         uint256[][] calldata cumulatives,
-        uint256[] calldata synorPerUsd
+        uint256[] calldata usdPerSynor
     ) external pure returns (uint256[][] memory charges, uint256[][] memory steps, uint256[][] memory converted) {
         uint256 n = cards.length;
         charges = new uint256[][](n);
         steps = new uint256[][](n);
         converted = new uint256[][](n);
         for (uint256 i = 0; i < n; ++i) {
-            (charges[i], steps[i], converted[i]) = rateSequence(cards[i], cumulatives[i], synorPerUsd[i]);
+            (charges[i], steps[i], converted[i]) = rateSequence(cards[i], cumulatives[i], usdPerSynor[i]);
         }
     }
 
     /// @notice Rates each cumulative of a sequence with `card`, and each step's slice charge; USD charges
-    /// are also converted at `synorPerUsd`, rounded up. Reverting cases revert the whole call.
-    function rateSequence(IPriceBook.RateCard calldata card, uint256[] calldata cumulatives, uint256 synorPerUsd)
+    /// are also converted to SYNOR at `usdPerSynor` (USD per SYNOR), rounded up. Reverting cases revert the whole call.
+    function rateSequence(IPriceBook.RateCard calldata card, uint256[] calldata cumulatives, uint256 usdPerSynor)
         public
         pure
         returns (uint256[] memory charges, uint256[] memory steps, uint256[] memory converted)
@@ -37,7 +37,7 @@ contract RatingHarness {
         for (uint256 i = 0; i < n; ++i) {
             charges[i] = Rating.chargeUp(card, cumulatives[i]);
             (steps[i],) = Rating.sliceChargeUp(card, previous, cumulatives[i]);
-            converted[i] = Rating.usdToSynorUp(charges[i], synorPerUsd);
+            converted[i] = Rating.synorForUsdUp(charges[i], usdPerSynor);
             if (cumulatives[i] > previous) previous = cumulatives[i];
         }
     }

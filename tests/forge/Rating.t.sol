@@ -93,12 +93,12 @@ contract RatingFuzzTest is TestBase {
         }
     }
 
-    function testFuzz_usdToSynorRoundsUp(uint256 usd, uint256 rate) public pure {
+    function testFuzz_synorForUsdRoundsUp(uint256 usd, uint256 price) public pure {
         usd = bound(usd, 0, 2 ** 128);
-        rate = bound(rate, 0, 2 ** 100);
-        uint256 synor = Rating.usdToSynorUp(usd, rate);
-        assertGe(synor * 1e18, usd * rate, "covers the USD amount");
-        if (synor > 0) assertTrue((synor - 1) * 1e18 < usd * rate, "by less than one base unit");
+        price = bound(price, 1, 2 ** 100);
+        uint256 synor = Rating.synorForUsdUp(usd, price);
+        assertGe(synor * price, usd * 1e18, "covers the USD amount");
+        if (synor > 0) assertTrue((synor - 1) * price < usd * 1e18, "by less than one base unit");
     }
 
     function chargeExternal(IPriceBook.RateCard memory card, uint256 q) external pure returns (uint256) {

@@ -28,7 +28,7 @@ from synor.pricing.rating import (
     mul_div_up,
     rate_sequence,
     slice_charge_up,
-    usd_to_synor_up,
+    synor_for_usd_up,
 )
 
 ONE = 10**18
@@ -159,9 +159,9 @@ def test_tier_slices_partition_the_new_quantity(card, a, b):
     assert slice_charge_up(card, new, old).amount == 0 or new == old
 
 
-@given(st.integers(0, 2**128), st.integers(0, 2**100))
-def test_usd_to_synor_rounds_up(usd, rate):
-    assert usd_to_synor_up(usd, rate) == ceil(Fraction(usd * rate, ONE))
+@given(st.integers(0, 2**128), st.integers(1, 2**100))
+def test_synor_for_usd_rounds_up(usd, price):
+    assert synor_for_usd_up(usd, price) == ceil(Fraction(usd * ONE, price))
 
 
 @given(cards(max_step=1_000), st.integers(0, 10_000))

@@ -39,9 +39,10 @@ library Rating {
         }
     }
 
-    /// @notice Converts a USD amount to SYNOR at `synorPerUsd` (18-decimal fixed point), rounded up.
-    function usdToSynorUp(uint256 usdAmount, uint256 synorPerUsd) internal pure returns (uint256) {
-        return mulDivUp(usdAmount, synorPerUsd, PRICE_SCALE);
+    /// @notice The SYNOR (18 decimals) worth `usdAmount` at `usdPerSynor` (18-decimal USD per whole SYNOR, the
+    /// oracle's price), rounded up: what settlement charges for a USD-priced slice.
+    function synorForUsdUp(uint256 usdAmount, uint256 usdPerSynor) internal pure returns (uint256) {
+        return mulDivUp(usdAmount, PRICE_SCALE, usdPerSynor);
     }
 
     /// @notice The rating of the cumulative quantity `quantity`: its exact charge, rounded up once.

@@ -116,9 +116,10 @@ def mul_div_up(a: int, b: int, d: int) -> int:
     return _up(*_mul_div_down_with_remainder(a, b, d))
 
 
-def usd_to_synor_up(usd_amount: int, synor_per_usd: int) -> int:
-    """A USD amount in SYNOR at ``synor_per_usd`` (18-decimal fixed point), rounded up."""
-    return mul_div_up(usd_amount, synor_per_usd, PRICE_SCALE)
+def synor_for_usd_up(usd_amount: int, usd_per_synor: int) -> int:
+    """SYNOR base units worth ``usd_amount`` (18-decimal USD) at ``usd_per_synor`` (18-decimal USD per whole
+    SYNOR, the oracle's price), rounded up: what settlement charges for a USD-priced slice."""
+    return mul_div_up(usd_amount, PRICE_SCALE, usd_per_synor)
 
 
 def _bounds(card: RateCard) -> list[tuple[int, int]]:

@@ -29,7 +29,7 @@ from synor.pricing.rating import (
     charge_up,
     rate_sequence,
     slice_charge_up,
-    usd_to_synor_up,
+    synor_for_usd_up,
 )
 
 CARDS = 1_000
@@ -79,7 +79,7 @@ def python_sequence(
 ) -> tuple[list[int], list[int], list[int]]:
     charges = [charge_up(card, q) for q in cumulatives]
     steps = rate_sequence(card, cumulatives)
-    converted = [usd_to_synor_up(c, rate) for c in charges]
+    converted = [synor_for_usd_up(c, rate) for c in charges]
     return charges, steps, converted
 
 
@@ -91,7 +91,7 @@ def test_python_and_chain_agree_on_thousands_of_random_cases(project, deployer):
     for _ in range(CARDS):
         card = random_card(rng)
         cumulatives = random_cumulatives(rng, card)
-        rate = rng.choice([2 * 10**18, 10**18 // 3, rng.randrange(2**100)])  # SYNOR per USD
+        rate = rng.choice([2 * 10**18, 10**18 // 3, rng.randrange(1, 2**100)])  # USD per SYNOR (the oracle's price)
         try:
             cases.append((card, cumulatives, rate, python_sequence(card, cumulatives, rate)))
         except RatingOverflow:

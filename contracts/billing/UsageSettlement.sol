@@ -80,6 +80,8 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         uint256[] owed; // their revenue, same order
         uint256 payeeCount;
         uint256 charged; // reports charged
+        uint64 current; // the current period
+        uint64 oldestOpen; // the oldest period whose reports are still accepted
         Pending[] group; // the current group (capacity: the call's report count)
         uint256 groupSize;
         uint256 groupAmount; // SYNOR owed by the group
@@ -231,7 +233,8 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
 
     /// @inheritdoc IUsageSettlement
     function preview(UsageReport calldata report) external view returns (uint256 amount, uint8 currency) {
-        bytes memory reason = _checkReport(report);
+        (uint64 current, uint64 oldestOpen) = _openPeriods();
+        bytes memory reason = _checkReport(report, current, oldestOpen);
         if (reason.length != 0) _revertWith(reason);
         uint256 previous = _charged[_key(report)];
         if (report.cumulativeQuantity <= previous) {
@@ -309,17 +312,28 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
 
     // ------------------------------------------------------------------ charging
 
-    function _newRun(uint256 maxPayees, uint256 maxGroup) private pure returns (Run memory run) {
+    function _newRun(uint256 maxPayees, uint256 maxGroup) private view returns (Run memory run) {
         run.payees = new address[](maxPayees);
         run.owed = new uint256[](maxPayees);
         run.group = new Pending[](maxGroup);
+        (run.current, run.oldestOpen) = _openPeriods();
+    }
+
+    /// @dev The current period and the oldest period still accepting reports: `closesAt(p) > now` exactly
+    /// when `(p + 1) * periodLength > now - genesis - settlementWindow`.
+    function _openPeriods() private view returns (uint64 current, uint64 oldestOpen) {
+        current = currentPeriod();
+        // block.timestamp >= genesis (checked by the price book at its deployment).
+        uint256 elapsed = block.timestamp - _genesis;
+        // A period's window never exceeds a period, so the oldest open period is at most the current one.
+        if (elapsed >= _settlementWindow) oldestOpen = uint64((elapsed - _settlementWindow) / _periodLength);
     }
 
     /// @dev Rates one report whose signature was checked and records its new cumulative; its charge joins
     /// the current group (flushed first when the report starts another). Returns the ABI-encoded error
     /// that skips it, or nothing.
     function _rate(Run memory run, UsageReport calldata report, uint256 index) private returns (bytes memory reason) {
-        reason = _checkReport(report);
+        reason = _checkReport(report, run.current, run.oldestOpen);
         if (reason.length != 0) return reason;
         bytes32 key = _key(report);
         uint256 previous = _charged[key];
@@ -331,9 +345,9 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         (card, reason) = _card(run, report.resource, report.period);
         if (reason.length != 0) return reason;
         ChargeRecord memory record;
-        uint256[8] memory slices;
         // Both cumulatives are below 2^128 and prices are uint128, so the rating cannot overflow.
-        (record.amount, slices) = Rating.sliceChargeUp(card, previous, cumulative);
+        (uint256 amount, uint256[8] memory slices) = Rating.sliceChargeUp(card, previous, cumulative);
+        record.amount = amount;
         if (record.amount >= _LIMIT) return abi.encodeWithSelector(Settlement_ChargeTooLarge.selector, record.amount);
         uint256 unpriced = 0;
         if (card.currency == IPriceBook.Currency.USD) {
@@ -415,15 +429,18 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
     }
 
     /// @dev The checks that need no signature, storage of the key or rate card: operator, period, quantity.
-    function _checkReport(UsageReport calldata report) private view returns (bytes memory) {
+    function _checkReport(UsageReport calldata report, uint64 current, uint64 oldestOpen)
+        private
+        view
+        returns (bytes memory)
+    {
         if (!_operators[report.operator]) {
             return abi.encodeWithSelector(Settlement_UnknownOperator.selector, report.operator);
         }
         uint64 period = report.period;
-        if (period > currentPeriod()) return abi.encodeWithSelector(Settlement_PeriodNotStarted.selector, period);
-        uint256 closedAt = closesAt(period);
-        if (block.timestamp >= closedAt) {
-            return abi.encodeWithSelector(Settlement_PeriodClosed.selector, period, closedAt);
+        if (period > current) return abi.encodeWithSelector(Settlement_PeriodNotStarted.selector, period);
+        if (period < oldestOpen) {
+            return abi.encodeWithSelector(Settlement_PeriodClosed.selector, period, closesAt(period));
         }
         if (report.cumulativeQuantity >= _LIMIT) {
             return abi.encodeWithSelector(Settlement_QuantityTooLarge.selector, report.cumulativeQuantity);

@@ -67,9 +67,17 @@ library Rating {
         returns (uint256 amount, uint256[8] memory slices)
     {
         if (newQ <= oldQ) return (0, slices);
+        uint256 n = card.tiers.length;
+        if (n == 1) {
+            // One unbounded tier (graduated and volume agree): quantity x price / unitSize, rounded up.
+            uint256 price = card.tiers[0].price;
+            // newQ > oldQ, so mulDivUp(newQ) >= mulDivUp(oldQ).
+            amount = mulDivUp(newQ, price, card.unitSize) - mulDivUp(oldQ, price, card.unitSize);
+            slices[0] = newQ - oldQ;
+            return (amount, slices);
+        }
         // chargeUp is non-decreasing in the quantity (graduated: non-negative terms; volume: running max).
         amount = chargeUp(card, newQ) - chargeUp(card, oldQ);
-        uint256 n = card.tiers.length;
         uint256 lower = 0;
         for (uint256 i = 0; i < n; ++i) {
             uint256 upper = i + 1 == n ? type(uint256).max : card.tiers[i].upTo;

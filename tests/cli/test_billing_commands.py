@@ -119,7 +119,10 @@ def test_deposit_dry_run_plans_approve_and_deposit_and_sends_nothing(accounts, b
     assert billing["escrow"].balanceOf(accounts[1]) == before
 
 
-def test_deposit_above_the_wallet_balance_is_refused(refused):
+def test_deposit_above_the_wallet_balance_or_to_the_zero_address_is_refused(refused):
+    zero = "0x" + "00" * 20
+    refused("cannot deposit into the zero address", "account", "deposit", "1", "--to", zero, *sign(1))
+    refused("cannot withdraw to the zero address", "account", "withdraw", "--to", zero, *sign(1))
     refused("less than the 1 SYNOR to deposit", "account", "deposit", "1", *sign(OUTSIDER))
     refused("less than the 1,000,001 SYNOR", "account", "deposit", "1000001", *sign(1))
 
@@ -334,3 +337,23 @@ def test_balance_of_an_account_that_never_used_the_escrow(accounts, synor, synor
     assert state["withdrawal"] == {"status": "none", "unlocks_at": None}
     code, out, _ = synor("account", "balance", *sign(7))
     assert code == 0 and "no operator allowed" in out and "no withdrawal requested" in out
+
+
+def test_a_deployment_without_usage_billing_says_so(stack):
+    code, out, err = cli_for(stack[0])("account", "balance", dev_account(1).address)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "no 'escrow' in the local deployment: usage billing is deployed with the revenue contracts" in err
+    code, _, err = cli_for(stack[0])("operator", "status", dev_account(1).address)
+    assert code == 2 and "no 'settlement' in the local deployment" in err
+
+
+def test_a_missing_role_is_named(accounts, billing):
+    from eth_utils.crypto import keccak
+
+    from synor.errors import describe_revert
+
+    settlement = billing["settlement"]
+    selector = keccak(text="AccessControlUnauthorizedAccount(address,bytes32)")[:4]
+    data = selector + bytes(12) + bytes.fromhex(accounts[1].address[2:])
+    data += bytes(settlement.REGISTRAR_ROLE())
+    assert describe_revert(data).endswith("neededRole=REGISTRAR_ROLE)")

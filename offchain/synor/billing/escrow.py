@@ -227,6 +227,8 @@ class EscrowClient:
         exactly ``amount`` (one transaction)."""
         if amount <= 0:
             raise ChainError("the amount to deposit must be positive: nothing sent")
+        if int(account, 16) == 0:
+            raise ChainError("cannot deposit into the zero address: nothing sent")
         held = self.wallet_balance(signer.address)
         if held < amount:
             raise ChainError(
@@ -318,6 +320,8 @@ class EscrowClient:
 
     def withdraw(self, signer: LocalAccount, to: str) -> Sent:
         """Withdraws the balance less outstanding debt to ``to``, once the request has unlocked."""
+        if int(to, 16) == 0:
+            raise ChainError("cannot withdraw to the zero address: nothing sent")
         pending = self.withdrawal(signer.address)
         if pending.unlocks_at == 0:
             raise ChainError(

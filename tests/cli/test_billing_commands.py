@@ -172,8 +172,11 @@ def test_allow_and_revoke_with_their_refusals(accounts, billing, refused, synor,
     state = synor_json("account", "balance", account.address)
     assert state["operators"][0]["status"] == "revoked" and state["operators"][0]["until_period"] == period
 
-    plan = synor_json("account", "allow", operator, *sign(2), "--dry-run")  # allowing again undoes a revoke
+    plan = synor_json("account", "allow", operator, *sign(2), "--dry-run")
     assert [tx["call"].split("(")[0] for tx in plan["transactions"]] == ["allow"]
+    synor_json("account", "allow", operator, *sign(2))  # allowing again undoes the revoke
+    assert escrow.isAllowed(account, operator, period + 1)
+    assert synor_json("account", "balance", account.address)["operators"][0]["status"] == "allowed"
 
 
 def test_operator_registry_and_signers(accounts, billing, chain, refused, synor, synor_json):
@@ -251,6 +254,10 @@ def test_debt_is_shown_and_collected_once_funds_exist(accounts, billing, chain, 
             "usd": shown["total"]["usd"],
         }
     ]
+    assert synor_json("account", "debt", account.address, "--operator", operator)["debts"] == shown["debts"]
+    assert (
+        synor_json("account", "debt", account.address, "--operator", accounts[SPARE].address)["debts"] == []
+    )
     code, out, _ = synor("account", "balance", account.address)
     assert code == 0 and "prepaid balance 0 SYNOR" in out and "debt in total: 4 SYNOR" in out
     refused(
@@ -269,6 +276,27 @@ def test_debt_is_shown_and_collected_once_funds_exist(accounts, billing, chain, 
     assert collected["collected"]["amount"] == "4" and collected["debt"]["synor"]["amount"] == "0"
     assert escrow.balanceOf(account) == 6 * SYNOR and escrow.totalDebtOf(account) == (0, 0)
     assert synor_json("account", "debt", *sign(3))["debts"] == []
+
+
+def test_collecting_is_refused_at_the_ceiling_and_while_paused(accounts, billing, chain, refused, synor_json):
+    escrow, settlement = billing["escrow"], billing["settlement"]
+    account, operator = accounts[2], accounts[OPERATOR].address
+    settlement.addSigner(operator, sender=accounts[OPERATOR])
+    chain.mine(timestamp=chain.pending_timestamp + DAY + 1)
+    synor_json("account", "deposit", "1", *sign(2))
+    synor_json("account", "allow", operator, "--ceiling", "0.5", *sign(2))
+    _settle(accounts, settlement, account, 2_000)  # 2 SYNOR: 0.5 collected (the ceiling), 1.5 owed
+    assert escrow.debtOf(account, operator) == (1_500_000_000_000_000_000, 0)
+    state = synor_json("account", "balance", account.address)
+    assert state["operators"][0]["spent_this_period"]["amount"] == "0.5"
+    assert state["operators"][0]["headroom"]["amount"] == "0"
+    collect = ("account", "debt", account.address, "--collect", "--operator", operator, *sign(1))
+    refused("has reached", *collect)
+    synor_json("account", "allow", operator, "--ceiling", "5", *sign(2))
+    escrow.pause(sender=accounts[0])
+    refused("charging is paused by the guardian", *collect)
+    escrow.unpause(sender=accounts[0])
+    assert synor_json(*collect)["collected"]["amount"] == "0.5"  # what the balance still holds
 
 
 def test_withdrawal_thaws_and_leaves_debt_behind(accounts, billing, chain, refused, synor, synor_json):

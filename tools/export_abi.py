@@ -22,11 +22,13 @@ SHIPPED = [
     "FeeSplitter",
     "IERC20Token",
     "PayableDAppFactory",
+    "PrepaidEscrow",
     "PriceBook",
     "SynorStaking",
     "SynorTimelock",
     "SynorToken",
     "TwapOracle",
+    "UsageSettlement",
 ]
 
 

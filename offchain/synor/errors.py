@@ -47,7 +47,15 @@ def describe_revert(data: bytes) -> str:
     return f"{name}({rendered})"
 
 
-ROLE_NAMES = ("DEFAULT_ADMIN_ROLE", "KEEPER_ROLE", "WEIGHT_MANAGER_ROLE", "PROPOSER_ROLE", "EXECUTOR_ROLE")
+ROLE_NAMES = (
+    "DEFAULT_ADMIN_ROLE",
+    "KEEPER_ROLE",
+    "WEIGHT_MANAGER_ROLE",
+    "PROPOSER_ROLE",
+    "EXECUTOR_ROLE",
+    "REGISTRAR_ROLE",
+    "GUARDIAN_ROLE",
+)
 """AccessControl roles named in errors (``neededRole=KEEPER_ROLE`` rather than its hash)."""
 
 

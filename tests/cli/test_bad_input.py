@@ -204,9 +204,82 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("usage simulate:operator", ("usage", "simulate", "--operator", "nobody"), "invalid operator address"),
     ("usage simulate:operator", ("usage", "simulate", "--operator", BAD_CHECKSUM), "EIP-55 checksum"),
     ("usage simulate:genesis", ("usage", "simulate", "--genesis", "-1"), "x>=0"),
+    ("account deposit:amount", ("account", "deposit", "12.5.1", *SIGN), "invalid amount"),
+    ("account deposit:amount", ("account", "deposit", "0", *SIGN), "must be more than 0"),
+    (
+        "account deposit:amount",
+        ("account", "deposit", "0.0000000000000000001", *SIGN),
+        "more than 18 decimals",
+    ),
+    ("account deposit:to", ("account", "deposit", "1", "--to", "alice", *SIGN), "invalid account 'alice'"),
+    ("account deposit:to", ("account", "deposit", "1", "--to", BAD_CHECKSUM, *SIGN), "EIP-55 checksum"),
+    ("account deposit:account", ("account", "deposit", "1", "--account", "dev:99"), "does not exist"),
+    ("account balance:holder", ("account", "balance", "0x12"), "invalid account '0x12'"),
+    ("account balance:holder", ("account", "balance", BAD_CHECKSUM), "EIP-55 checksum"),
+    ("account balance:account", ("account", "balance", "--account", "dev:-1"), "invalid account"),
+    ("account allow:operator", ("account", "allow", "node-1", *SIGN), "invalid operator 'node-1'"),
+    ("account allow:operator", ("account", "allow", BAD_CHECKSUM, *SIGN), "EIP-55 checksum"),
+    ("account allow:ceiling", ("account", "allow", OPERATOR, "--ceiling", "0", *SIGN), "must be more than 0"),
+    ("account allow:ceiling", ("account", "allow", OPERATOR, "--ceiling", "lots", *SIGN), "invalid amount"),
+    (
+        "account allow:ceiling",
+        ("account", "allow", OPERATOR, "--ceiling", "79228162515", *SIGN),
+        "ceiling '79228162515' is too large",
+    ),
+    ("account allow:account", ("account", "allow", OPERATOR, "--account", "dev:10"), "does not exist"),
+    ("account revoke:operator", ("account", "revoke", "0x" + "1" * 39, *SIGN), "invalid operator"),
+    ("account revoke:account", ("account", "revoke", OPERATOR, "--account", "a b"), "invalid account"),
+    ("account withdraw:to", ("account", "withdraw", "--to", "0x0", *SIGN), "invalid recipient '0x0'"),
+    ("account withdraw:account", ("account", "withdraw", "--account", "dev:"), "invalid account"),
+    ("account debt:holder", ("account", "debt", "me"), "invalid account 'me'"),
+    ("account debt:operator", ("account", "debt", GOOD, "--operator", BAD_CHECKSUM), "EIP-55 checksum"),
+    ("account debt:account", ("account", "debt", "--account", "TEST::x"), "invalid account"),
+    ("operator register:address", ("operator", "register", "op", *SIGN), "invalid operator 'op'"),
+    (
+        "operator register:account",
+        ("operator", "register", OPERATOR, "--account", "dev:99"),
+        "does not exist",
+    ),
+    ("operator deregister:address", ("operator", "deregister", BAD_CHECKSUM, *SIGN), "EIP-55 checksum"),
+    (
+        "operator deregister:account",
+        ("operator", "deregister", OPERATOR, "--account", "x y"),
+        "invalid account",
+    ),
+    ("operator signer add:address", ("operator", "signer", "add", "key", *SIGN), "invalid signer 'key'"),
+    (
+        "operator signer add:account",
+        ("operator", "signer", "add", GOOD, "--account", "dev:x"),
+        "invalid account",
+    ),
+    (
+        "operator signer revoke:address",
+        ("operator", "signer", "revoke", BAD_CHECKSUM, *SIGN),
+        "EIP-55 checksum",
+    ),
+    (
+        "operator signer revoke:account",
+        ("operator", "signer", "revoke", GOOD, "--account", "dev:10"),
+        "does not exist",
+    ),
+    ("operator status:address", ("operator", "status", "0xZZ"), "invalid operator '0xZZ'"),
+    ("operator status:account", ("operator", "status", "--account", "dev:1000"), "invalid account"),
 ]
 
-NOT_INPUT = {"as_json", "dry_run", "once", "from_staking", "withdraw", "help", "version", "deployments"}
+NOT_INPUT = {
+    "as_json",
+    "dry_run",
+    "once",
+    "from_staking",
+    "withdraw",
+    "permit",
+    "request",
+    "cancel",
+    "collect",
+    "help",
+    "version",
+    "deployments",
+}
 """Flags take no value; --deployments is a folder (any path works until a record is missing there)."""
 
 
@@ -232,18 +305,24 @@ def test_bad_input_is_one_line_and_exit_2(stack, nothing_sent, covers, args, mes
 
 
 def _parameters() -> set[str]:
-    """ "command path:parameter" for every option and argument people type, across every command."""
+    """ "command path:parameter" for every option and argument people type, across every command (nested
+    groups included: `operator signer add:address`)."""
     found = {f"root:{p.name}" for p in main.params if p.name not in NOT_INPUT}
     ctx = click.Context(main)
+
+    def walk(path: str, command: click.Command) -> None:
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(f"{path} {name}", sub)
+            return
+        for param in command.params:
+            if param.name not in NOT_INPUT:
+                found.add(f"{path}:{param.name}")
+
     for group_name in main.list_commands(ctx):
         group = main.get_command(ctx, group_name)
         assert group is not None
-        # A top-level command (`synor stake`) is its own one-command "group".
-        commands = group.commands.items() if isinstance(group, click.Group) else [("", group)]
-        for name, command in commands:
-            for param in command.params:
-                if param.name not in NOT_INPUT:
-                    found.add(f"{group_name} {name}".strip() + f":{param.name}")
+        walk(group_name, group)  # a top-level command (`synor stake`) is its own path
     return found
 
 

@@ -332,3 +332,31 @@ oracle_option = click.option(
     type=Address(contract=True, what="oracle"),
     help="Oracle address (default: the deployment's `oracle`).",
 )
+
+
+SYNOR_DECIMALS = 18
+MAX_CEILING = 2**96 - 2
+"""The largest per-period ceiling the escrow stores, in SYNOR base units (``2**96 - 1`` means none)."""
+
+
+class Ceiling(_Type):
+    """A per-period SYNOR ceiling: a positive amount (``50``, ``12.5``) or ``none`` (no ceiling); base units
+    as an int, or None for no ceiling."""
+
+    name = "amount|none"
+
+    def parse(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> int | None:
+        from synor.units import parse_amount
+
+        if text.strip().lower() == "none":
+            return None
+        base_units = parse_amount(text, SYNOR_DECIMALS)
+        if base_units == 0:
+            self.fail(f"{text!r}: a ceiling must be more than 0 (or none for no ceiling)", param, ctx)
+        if base_units > MAX_CEILING:
+            self.fail(
+                f"ceiling {text!r} is too large: at most {MAX_CEILING} base units, or none for no ceiling",
+                param,
+                ctx,
+            )
+        return base_units

@@ -28,6 +28,14 @@ from synor.errors import SynorError, describe_contract_error
 EXIT_USER_ERROR = 2
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "account": (
+        "synor.cli.account:account",
+        "Prepaid SYNOR balances for metered usage: deposits, operator consent, debt and withdrawals.",
+    ),
+    "operator": (
+        "synor.cli.operator:operator",
+        "Usage-billing operators: registration, signer keys and status.",
+    ),
     "app": ("synor.cli.app:app", "Application runway on the PayableDAppFactory."),
     "fees": ("synor.cli.fees:fees", "Revenue distribution: the fee splitter, staking rewards and the burn."),
     "price": (

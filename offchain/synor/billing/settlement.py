@@ -1,0 +1,193 @@
+"""Talking to the UsageSettlement of a deployment: the operator registry, operators' signers, periods.
+
+Submitting signed usage reports (``settle`` / ``settleBatch``) belongs with the report builder and signer
+(``synor usage submit``); its place in this client is marked below. Writes are checked first against the
+contract's views, so a transaction that would revert or change nothing is refused ("…: nothing sent").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from eth_account.signers.local import LocalAccount
+from eth_utils.crypto import keccak
+from web3 import Web3
+from web3.contract import Contract
+from web3.types import TxReceipt
+
+from synor.billing.escrow import Sent, escrow_address
+from synor.chain import Chain, ChainError
+from synor.units import format_time
+
+REGISTRAR_ROLE = keccak(text="REGISTRAR_ROLE")
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A signer key an operator authorized: its signatures count from ``active_from`` (a Unix time)."""
+
+    address: str
+    active_from: int
+    now: int
+
+    @property
+    def active(self) -> bool:
+        return 0 < self.active_from <= self.now
+
+
+@dataclass(frozen=True)
+class OperatorStatus:
+    """An operator as the settlement sees it now; ``revoked`` lists signers it revoked (no longer sign)."""
+
+    operator: str
+    registered: bool
+    signers: list[Signer]
+    revoked: list[str]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The current billing period and when its reports stop being accepted."""
+
+    index: int
+    closes_at: int
+    settlement_window: int
+    signer_delay: int
+
+
+class SettlementClient:
+    """The UsageSettlement of one deployment (record ``settlement``)."""
+
+    def __init__(self, chain: Chain) -> None:
+        self.chain = chain
+        self.settlement: Contract = chain.contract("UsageSettlement", escrow_address(chain, "settlement"))
+
+    # ------------------------------------------------------------------ reads
+
+    @cached_property
+    def settlement_window(self) -> int:
+        return int(self.settlement.functions.settlementWindow().call())
+
+    @cached_property
+    def signer_delay(self) -> int:
+        return int(self.settlement.functions.signerDelay().call())
+
+    def current_period(self) -> int:
+        return int(self.settlement.functions.currentPeriod().call())
+
+    def closes_at(self, period: int) -> int:
+        """When ``period``'s reports stop being accepted (its end plus the settlement window)."""
+        return int(self.settlement.functions.closesAt(period).call())
+
+    def period(self) -> Period:
+        index = self.current_period()
+        return Period(index, self.closes_at(index), self.settlement_window, self.signer_delay)
+
+    def is_operator(self, operator: str) -> bool:
+        return bool(self.settlement.functions.isOperator(_cs(operator)).call())
+
+    def is_registrar(self, address: str) -> bool:
+        return bool(self.settlement.functions.hasRole(REGISTRAR_ROLE, _cs(address)).call())
+
+    def signer_active_from(self, operator: str, signer: str) -> int:
+        """When ``signer``'s signatures count for ``operator`` (0: not a signer)."""
+        return int(self.settlement.functions.signerActiveFrom(_cs(operator), _cs(signer)).call())
+
+    def status(self, operator: str) -> OperatorStatus:
+        """Registration and signers (from SignerAdded/SignerRevoked logs, checked against the contract)."""
+        address = _cs(operator)
+        seen: dict[str, None] = {}
+        events = self.settlement.events
+        for event in (events.SignerAdded, events.SignerRevoked):
+            for log in self.chain.scan_logs(event, {"operator": address}):
+                seen.setdefault(_cs(log["args"]["signer"]), None)
+        now = self.chain.now()
+        signers, revoked = [], []
+        for signer in seen:
+            active_from = self.signer_active_from(address, signer)
+            if active_from:
+                signers.append(Signer(signer, active_from, now))
+            else:
+                revoked.append(signer)
+        signers.sort(key=lambda s: (s.active_from, s.address))
+        return OperatorStatus(address, self.is_operator(address), signers, revoked)
+
+    # ------------------------------------------------------------------ operators (registrar)
+
+    def register(self, signer: LocalAccount, operator: str) -> Sent:
+        address = _cs(operator)
+        self._require_registrar(signer)
+        if self.is_operator(address):
+            raise ChainError(f"{address} is already a registered operator: nothing sent")
+        receipt = self.chain.send(
+            signer, self.settlement.functions.registerOperator(address), "registering the operator"
+        )
+        return Sent(0, _hash(receipt))
+
+    def deregister(self, signer: LocalAccount, operator: str) -> Sent:
+        address = _cs(operator)
+        self._require_registrar(signer)
+        if not self.is_operator(address):
+            raise ChainError(f"{address} is not a registered operator: nothing to deregister, nothing sent")
+        receipt = self.chain.send(
+            signer, self.settlement.functions.deregisterOperator(address), "deregistering the operator"
+        )
+        return Sent(0, _hash(receipt))
+
+    def _require_registrar(self, signer: LocalAccount) -> None:
+        if not self.is_registrar(signer.address):
+            raise ChainError(
+                f"{signer.address} may not register operators (it lacks REGISTRAR_ROLE on "
+                f"{self.settlement.address}): nothing sent"
+            )
+
+    # ------------------------------------------------------------------ signers (the operator)
+
+    def add_signer(self, operator: LocalAccount, signer: str) -> Sent:
+        """Authorizes ``signer`` for the calling operator; ``Sent.amount`` is when it becomes active."""
+        address = _cs(signer)
+        self._require_operator(operator)
+        if address == ZERO_ADDRESS:
+            raise ChainError("the zero address cannot sign: nothing sent")
+        active_from = self.signer_active_from(operator.address, address)
+        if active_from:
+            raise ChainError(
+                f"{address} is already a signer of {operator.address} (active from {format_time(active_from)}): "
+                "nothing sent"
+            )
+        receipt = self.chain.send(operator, self.settlement.functions.addSigner(address), "adding the signer")
+        added = self.settlement.events.SignerAdded().process_receipt(receipt)
+        return Sent(int(added[0]["args"]["activeFrom"]) if added else 0, _hash(receipt))
+
+    def revoke_signer(self, operator: LocalAccount, signer: str) -> Sent:
+        address = _cs(signer)
+        if not self.signer_active_from(operator.address, address):
+            raise ChainError(
+                f"{address} is not a signer of {operator.address}: nothing to revoke, nothing sent"
+            )
+        receipt = self.chain.send(
+            operator, self.settlement.functions.revokeSigner(address), "revoking the signer"
+        )
+        return Sent(0, _hash(receipt))
+
+    def _require_operator(self, operator: LocalAccount) -> None:
+        if not self.is_operator(operator.address):
+            raise ChainError(
+                f"{operator.address} is not a registered operator: only an operator adds its own signers "
+                "(pass --account OPERATOR), nothing sent"
+            )
+
+    # ------------------------------------------------------------------ settling
+    # Submitting signed reports (`settle(SignedReport[])`, `settleBatch(operator, reports, signer,
+    # signature)`) is added here by `synor usage submit`'s owner, through `self.chain.send` like the writes
+    # above (so dry runs, gas headroom and named errors apply).
+
+
+def _cs(address: str) -> str:
+    return str(Web3.to_checksum_address(address))
+
+
+def _hash(receipt: TxReceipt) -> str:
+    return "0x" + bytes(receipt["transactionHash"]).hex()

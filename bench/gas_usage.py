@@ -14,6 +14,7 @@ from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_typing import Hash32
 
 from devstack.pricing import PriceBookOptions, deploy_price_book
 from devstack.revenue import RevenueOptions, deploy_revenue
@@ -41,7 +42,7 @@ def _report(account: str, operator: str, resource: str, period: int, quantity: i
 
 
 def _sign(signer: LocalAccount, digest: bytes) -> bytes:
-    return bytes(signer.unsafe_sign_hash(digest).signature)
+    return bytes(signer.unsafe_sign_hash(Hash32(digest)).signature)
 
 
 def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:

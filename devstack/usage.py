@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils import to_checksum_address
 from eth_utils.crypto import keccak
-from rlp import encode as rlp_encode
+from rlp import encode as rlp_encode  # type: ignore[import-untyped]  # pyrlp ships no type stubs
+from web3 import Web3
 
 DAY = 24 * 3600
 
@@ -36,7 +36,7 @@ class UsageBillingOptions:
 def create_address(sender: str, nonce: int) -> str:
     """The address a contract created by ``sender`` with ``nonce`` gets (CREATE)."""
     raw = keccak(rlp_encode([bytes.fromhex(sender.removeprefix("0x")), nonce]))[12:]
-    return to_checksum_address(raw)
+    return Web3.to_checksum_address(raw)
 
 
 def deploy_usage_billing(

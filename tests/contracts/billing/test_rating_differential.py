@@ -91,7 +91,9 @@ def test_python_and_chain_agree_on_thousands_of_random_cases(project, deployer):
     for _ in range(CARDS):
         card = random_card(rng)
         cumulatives = random_cumulatives(rng, card)
-        rate = rng.choice([2 * 10**18, 10**18 // 3, rng.randrange(1, 2**100)])  # USD per SYNOR (the oracle's price)
+        rate = rng.choice(
+            [2 * 10**18, 10**18 // 3, rng.randrange(1, 2**100)]
+        )  # USD per SYNOR (the oracle's price)
         try:
             cases.append((card, cumulatives, rate, python_sequence(card, cumulatives, rate)))
         except RatingOverflow:

@@ -24,6 +24,7 @@ import orjson
 
 from synor.metering.aggregate import Aggregate, AggregateKey
 from synor.metering.events import Rejection, UsageEvent
+from synor.metering.evidence import leaf
 
 Stamped = tuple[UsageEvent, int]
 """A validated event and the billing period it was accepted into."""
@@ -62,6 +63,10 @@ class UsageStore(Protocol):
         ...
 
     def event_count(self) -> int: ...
+
+    def event_leaves(self, key: AggregateKey) -> list[bytes]:
+        """The evidence leaves (`synor.metering.evidence.leaf`) of every event behind one aggregate."""
+        ...
 
     def close(self) -> None: ...
 
@@ -157,6 +162,8 @@ class SqliteStore:
                 total TEXT NOT NULL, count INTEGER NOT NULL, maximum TEXT NOT NULL,
                 first_time INTEGER NOT NULL, last_time INTEGER NOT NULL,
                 PRIMARY KEY (account, operator, resource, period)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS usage_events_by_aggregate
+                ON usage_events (account, operator, resource, period);
             CREATE TABLE IF NOT EXISTS usage_rejections (
                 seq INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, source TEXT, id TEXT,
                 line INTEGER, reason TEXT NOT NULL, detail TEXT NOT NULL);
@@ -226,6 +233,14 @@ class SqliteStore:
         count: int = self._db.execute("SELECT count(*) FROM usage_events").fetchone()[0]
         return count
 
+    def event_leaves(self, key: AggregateKey) -> list[bytes]:
+        rows = self._db.execute(
+            "SELECT source, id, quantity FROM usage_events "
+            "WHERE account = ? AND operator = ? AND resource = ? AND period = ?",
+            (key.account, key.operator, key.resource, key.period),
+        ).fetchall()
+        return [leaf(source, event_id, int(quantity)) for source, event_id, quantity in rows]
+
     def close(self) -> None:
         self._db.close()
 
@@ -241,6 +256,7 @@ CREATE TABLE IF NOT EXISTS usage_aggregates (
     total NUMERIC NOT NULL, count BIGINT NOT NULL, maximum NUMERIC(78, 0) NOT NULL,
     first_time BIGINT NOT NULL, last_time BIGINT NOT NULL,
     PRIMARY KEY (account, operator, resource, period));
+CREATE INDEX IF NOT EXISTS usage_events_by_aggregate ON usage_events (account, operator, resource, period);
 CREATE TABLE IF NOT EXISTS usage_rejections (
     seq BIGSERIAL PRIMARY KEY, received_at BIGINT NOT NULL, source TEXT, id TEXT,
     line BIGINT, reason TEXT NOT NULL, detail TEXT NOT NULL);
@@ -365,6 +381,15 @@ class PostgresStore:
             row = self._db.execute("SELECT count(*) FROM usage_events").fetchone()
         assert row is not None
         return int(row[0])
+
+    def event_leaves(self, key: AggregateKey) -> list[bytes]:
+        with self._db.transaction():
+            rows = self._db.execute(
+                "SELECT source, id, quantity FROM usage_events "
+                "WHERE account = %s AND operator = %s AND resource = %s AND period = %s",
+                (key.account, key.operator, key.resource, key.period),
+            ).fetchall()
+        return [leaf(source, event_id, int(quantity)) for source, event_id, quantity in rows]
 
     def close(self) -> None:
         self._conn.close()

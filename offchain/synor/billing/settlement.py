@@ -1,23 +1,26 @@
-"""Talking to the UsageSettlement of a deployment: the operator registry, operators' signers, periods.
-
-Submitting signed usage reports (``settle`` / ``settleBatch``) belongs with the report builder and signer
-(``synor usage submit``); its place in this client is marked below. Writes are checked first against the
-contract's views, so a transaction that would revert or change nothing is refused ("…: nothing sent").
+"""Talking to the UsageSettlement of a deployment: the operator registry, operators' signers, periods,
+and submitting signed usage reports (``settle`` / ``settleBatch``; anyone may), decoding what each report
+charged or why it was skipped. Writes are checked first against the contract's views, so a transaction
+that would revert or change nothing is refused ("…: nothing sent").
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.contract import Contract
+from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from synor.billing.escrow import Sent, escrow_address
 from synor.chain import Chain, ChainError
+from synor.errors import describe_contract_error, describe_revert
 from synor.units import format_time
 
 REGISTRAR_ROLE = keccak(text="REGISTRAR_ROLE")
@@ -45,6 +48,69 @@ class OperatorStatus:
     registered: bool
     signers: list[Signer]
     revoked: list[str]
+
+
+ReportTuple = tuple[str, str, bytes, int, int, bytes]
+"""A ``UsageReport`` as the ABI takes it: (account, operator, resource id, period, cumulative, evidence root)."""
+
+
+@dataclass(frozen=True)
+class Charged:
+    """One ``UsageCharged`` event: an invoice line's facts."""
+
+    account: str
+    operator: str
+    resource: bytes
+    period: int
+    previous_cumulative: int
+    cumulative: int
+    slices: tuple[int, ...]
+    amount: int
+    usd_amount: int
+    usd_per_synor: int
+    collected: int
+    evidence_root: bytes
+
+    @property
+    def debt(self) -> int:
+        """SYNOR left as debt (a USD slice with no price is USD debt: ``usd_amount``, ``amount`` 0)."""
+        return self.amount - self.collected
+
+    @classmethod
+    def from_event(cls, args: Mapping[str, Any]) -> Charged:
+        c = args["charge"]
+        return cls(
+            account=str(args["account"]),
+            operator=str(args["operator"]),
+            resource=bytes(args["resource"]),
+            period=int(c["period"]),
+            previous_cumulative=int(c["previousCumulative"]),
+            cumulative=int(c["cumulative"]),
+            slices=tuple(int(x) for x in c["slices"]),
+            amount=int(c["amount"]),
+            usd_amount=int(c["usdAmount"]),
+            usd_per_synor=int(c["usdPerSynor"]),
+            collected=int(c["collected"]),
+            evidence_root=bytes(c["evidenceRoot"]),
+        )
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One ``ReportSkipped`` event: report ``index`` of the call and the named error that skipped it."""
+
+    index: int
+    account: str
+    operator: str
+    resource: bytes
+    reason: str
+
+
+@dataclass(frozen=True)
+class Settled:
+    tx_hash: str
+    charged: list[Charged]
+    skipped: list[Skipped]
 
 
 @dataclass(frozen=True)
@@ -179,10 +245,70 @@ class SettlementClient:
                 "(pass --account OPERATOR), nothing sent"
             )
 
-    # ------------------------------------------------------------------ settling
-    # Submitting signed reports (`settle(SignedReport[])`, `settleBatch(operator, reports, signer,
-    # signature)`) is added here by `synor usage submit`'s owner, through `self.chain.send` like the writes
-    # above (so dry runs, gas headroom and named errors apply).
+    # ------------------------------------------------------------------ settling (anyone)
+
+    def charged_cumulative(self, account: str, operator: str, resource: bytes, period: int) -> int:
+        """The cumulative quantity already charged for (account, operator, resource, period)."""
+        call = self.settlement.functions.chargedCumulative(_cs(account), _cs(operator), resource, period)
+        return int(call.call())
+
+    def is_signer(self, operator: str, signer: str) -> bool:
+        return bool(self.settlement.functions.isSigner(_cs(operator), _cs(signer)).call())
+
+    def hash_report(self, report: ReportTuple) -> bytes:
+        """The contract's EIP-712 digest of ``report`` (what a signer signs)."""
+        return bytes(self.settlement.functions.hashReport(report).call())
+
+    def hash_batch(self, operator: str, reports: Sequence[ReportTuple]) -> bytes:
+        return bytes(self.settlement.functions.hashBatch(_cs(operator), list(reports)).call())
+
+    def preview(self, report: ReportTuple) -> str | None:
+        """None when ``report`` would charge now, else the named error that would skip it."""
+        try:
+            self.settlement.functions.preview(report).call()
+        except Exception as error:
+            reason = describe_contract_error(error)
+            if reason is None:
+                raise
+            return reason
+        return None
+
+    def settle(self, sender: LocalAccount, signed: Sequence[tuple[ReportTuple, str, bytes]]) -> Settled:
+        """Submits reports each with its own ``(signer, signature)``."""
+        items = [(report, _cs(signer), signature) for report, signer, signature in signed]
+        receipt = self.chain.send(sender, self.settlement.functions.settle(items), "settling usage reports")
+        return self._settled(receipt)
+
+    def settle_batch(
+        self,
+        sender: LocalAccount,
+        operator: str,
+        reports: Sequence[ReportTuple],
+        signer: str,
+        signature: bytes,
+    ) -> Settled:
+        """Submits ``reports`` under one ``UsageBatch`` signature."""
+        call = self.settlement.functions.settleBatch(_cs(operator), list(reports), _cs(signer), signature)
+        receipt = self.chain.send(sender, call, "settling a signed usage batch")
+        return self._settled(receipt)
+
+    def _settled(self, receipt: TxReceipt) -> Settled:
+        events = self.settlement.events
+        charged = [
+            Charged.from_event(log["args"])
+            for log in events.UsageCharged().process_receipt(receipt, errors=DISCARD)
+        ]
+        skipped = [
+            Skipped(
+                index=int(log["args"]["index"]),
+                account=str(log["args"]["account"]),
+                operator=str(log["args"]["operator"]),
+                resource=bytes(log["args"]["resource"]),
+                reason=describe_revert(bytes(log["args"]["reason"])),
+            )
+            for log in events.ReportSkipped().process_receipt(receipt, errors=DISCARD)
+        ]
+        return Settled(_hash(receipt), charged, skipped)
 
 
 def _cs(address: str) -> str:

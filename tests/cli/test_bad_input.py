@@ -276,6 +276,7 @@ NOT_INPUT = {
     "request",
     "cancel",
     "collect",
+    "with_chain",
     "help",
     "version",
     "deployments",

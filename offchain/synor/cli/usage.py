@@ -28,6 +28,7 @@ from synor.cli.options import (
     UriReference,
     json_option,
 )
+from synor.metering.aggregate import AggregateKey
 from synor.metering.events import Rejection
 from synor.metering.periods import Periods
 from synor.metering.pipeline import EmbeddedPipeline, Sink, ingest_lines
@@ -261,17 +262,33 @@ def aggregate(
 @click.option(
     "--limit", type=click.IntRange(0), default=10, show_default=True, help="Latest rejections shown."
 )
+@click.option(
+    "--chain",
+    "with_chain",
+    is_flag=True,
+    help="Also say, per aggregate, what the settlement contract has charged and what awaits settlement.",
+)
 @json_option
 @pass_context
 def status(
-    context: Context, store_url: str, redis_url: str | None, shards: int, limit: int, as_json: bool
+    context: Context,
+    store_url: str,
+    redis_url: str | None,
+    shards: int,
+    limit: int,
+    with_chain: bool,
+    as_json: bool,
 ) -> None:
-    """Aggregates per (account, operator, resource, period), rejections by reason, and with --redis the
-    pipeline's lag: entries per stream, not yet delivered, pending per consumer, dead-lettered."""
+    """Aggregates per (account, operator, resource, period), rejections by reason, with --redis the
+    pipeline's lag (entries per stream, not yet delivered, pending per consumer, dead-lettered), and with
+    --chain what was settled and what awaits settlement."""
     with _store(store_url) as store:
         aggregates = sorted(store.aggregates().items())
         counts = store.rejection_counts()
         latest = store.rejections(limit)
+    settled: dict[AggregateKey, int] = {}
+    if with_chain:
+        settled = _charged_on_chain(context, [key for key, _ in aggregates])
     streams = None
     if redis_url:
         from synor.metering.redis_streams import lag
@@ -283,6 +300,8 @@ def status(
                 {"account": k.account, "operator": k.operator, "resource": k.resource, "period": k.period,
                  "total": str(a.total), "count": a.count, "max": str(a.maximum),
                  "first_time": a.first_time, "last_time": a.last_time}
+                | ({"settled": str(settled[k]), "awaiting": str(max(0, a.total - settled[k]))}
+                   if k in settled else {})
                 for k, a in aggregates
             ],
             "rejections": {"by_reason": counts, "latest": [r.to_json() for r in latest]},
@@ -294,6 +313,7 @@ def status(
         click.echo(
             f"  period {key.period}  {key.account}  {key.resource:<22} total {entry.total}  "
             f"events {entry.count}  max {entry.maximum}  operator {key.operator}"
+            + (_settlement_text(entry.total, settled[key]) if key in settled else "")
         )
     click.echo(f"rejected: {sum(counts.values())}" + "".join(f"  {r} {n}" for r, n in sorted(counts.items())))
     for rejection in latest:
@@ -307,6 +327,26 @@ def status(
                 f"{name}: {stream['length']} entries, {stream['undelivered']} undelivered, pending {pending}, "
                 f"{stream['dead_lettered']} dead-lettered"
             )
+
+
+def _charged_on_chain(context: Context, keys: list[AggregateKey]) -> dict[AggregateKey, int]:
+    """The cumulative the settlement contract charged for each aggregate."""
+    from synor.billing.settlement import SettlementClient
+    from synor.pricing.catalogue import CATALOGUE
+
+    client = SettlementClient(context.chain)
+    return {
+        key: client.charged_cumulative(
+            key.account, key.operator, CATALOGUE[key.resource].resource_id, key.period
+        )
+        for key in keys
+    }
+
+
+def _settlement_text(total: int, settled: int) -> str:
+    if settled >= total:
+        return "  settled"
+    return f"  settled {settled}, awaiting settlement {total - settled}"
 
 
 def keys_option(help: str) -> Callable[[F], F]:

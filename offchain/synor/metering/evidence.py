@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from eth_abi import encode
+from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 
 EMPTY_ROOT = b"\x00" * 32

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eth_abi import encode
+from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 import pytest
 from hypothesis import given

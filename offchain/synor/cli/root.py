@@ -58,7 +58,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "usage": (
         "synor.cli.usage:usage",
-        "Metered usage: ingest CloudEvents usage events and aggregate them.",
+        "Metered usage: ingest and aggregate usage events; sign and submit usage reports.",
     ),
 }
 """Name -> (``module:attribute``, one-line help shown by `synor --help` without importing it)."""

@@ -116,7 +116,7 @@ def _redis(url: str) -> Any:
 
 @click.group()
 def usage() -> None:
-    """Metered usage: ingest CloudEvents usage events and aggregate them."""
+    """Metered usage: ingest and aggregate usage events; sign and submit usage reports."""
 
 
 @usage.command()
@@ -505,3 +505,14 @@ def simulate(accounts: int, duration: int, seed: int, operator: str, genesis: in
         addresses, operator, max(genesis, end - duration), duration, seed=seed, genesis=genesis
     ):
         click.echo(event.to_json_line())
+
+
+def _add_report_commands() -> None:
+    """`synor usage sign|submit` live in their own module (signed reports, not metering)."""
+    from synor.cli.usage_reports import sign, submit
+
+    usage.add_command(sign)
+    usage.add_command(submit)
+
+
+_add_report_commands()

@@ -5,46 +5,19 @@ checked against the contracts' views before anything is sent (one line, exit 2, 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 from eth_account import Account
 
-from devstack.deploy import StackOptions, deploy_stack, local_revenue
-from devstack.usage import UsageBillingOptions
 from synor.accounts import dev_account
-from synor.deployments import save
 from synor.pricing.catalogue import CATALOGUE
-from tests.cli.conftest import cli_for, json_of
+from tests.cli.conftest import OPERATOR, cli_for, json_of
 
 SYNOR = 10**18
 DAY = 24 * 3600
-FUNDED = (1, 2, 3)  # hold SYNOR (granted at deployment)
-OPERATOR = 4  # registered at deployment, an operator of the splitter (weight 2)
 SPARE = 5  # an operator of the splitter, not registered with the settlement at deployment
 TREASURY = 6  # reserved: the splitter pays it as the treasury
 OUTSIDER = 9  # holds no SYNOR
-
-
-@pytest.fixture(scope="module")
-def billing(project, accounts, chain, tmp_path_factory):
-    dev = [a.address for a in accounts[:10]]
-    revenue = replace(local_revenue(dev), pool_liquidity=(1_000_000 * 10**6, 2_000_000 * SYNOR))
-    options = StackOptions(
-        grant_to=tuple(dev[i] for i in FUNDED),
-        revenue=revenue,
-        usage_billing=UsageBillingOptions(operators=(dev[OPERATOR],)),
-    )
-    record = deploy_stack(project, accounts[0], options, "local", chain.provider.http_uri)
-    folder = tmp_path_factory.mktemp("billing-deployments")
-    save(record, folder)
-    contracts = record.contracts
-    return {
-        "folder": folder,
-        "escrow": project.PrepaidEscrow.at(contracts["escrow"]),
-        "settlement": project.UsageSettlement.at(contracts["settlement"]),
-        "synor": project.SynorToken.at(contracts["synor"]),
-    }
 
 
 @pytest.fixture
@@ -55,24 +28,6 @@ def synor(billing):
 @pytest.fixture
 def synor_json(synor):
     return lambda *args: json_of(synor, *args)
-
-
-@pytest.fixture
-def refused(synor, chain):
-    """Runs a command that must be refused: exit 2, one line naming ``message``, no transaction."""
-
-    def check(message, *args):
-        height = chain.blocks.height
-        code, out, err = synor(*args)
-        assert code == 2 and out == "", err
-        assert err.startswith("error: ") and err.count("\n") == 1, err
-        assert message in err, err
-        code, out, err = synor(*args, "--json")
-        assert code == 2 and out == ""
-        assert message in json.loads(err)["error"]
-        assert chain.blocks.height == height, "a refused command must not send a transaction"
-
-    return check
 
 
 def sign(index):

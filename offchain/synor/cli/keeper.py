@@ -4,8 +4,10 @@
   round it reads the chain, plans (synor.revenue.settle) and sends one step at a time, re-reading after
   each. A restart, a second keeper or a step someone else already sent changes nothing.
 - `keeper oracle`: the oracle's update() whenever a window has elapsed, skipping otherwise.
+- `keeper meter`: the usage store's aggregates as signed cumulative reports, settled on chain
+  (synor.metering.keeper); the chain's charged cumulatives are its only memory.
 
-Both retry an unreachable node with exponential back-off (saying so on stderr), take `--once`, and
+All retry an unreachable node with exponential back-off (saying so on stderr), take `--once`, and
 under `--json` print one JSON object per line.
 """
 
@@ -23,6 +25,7 @@ from synor.cli.context import Context, pass_context
 from synor.cli.options import (
     BASE_UNITS,
     COUNT,
+    Address,
     account_option,
     dry_run_option,
     interval_option,
@@ -30,6 +33,7 @@ from synor.cli.options import (
     once_option,
     oracle_option,
 )
+from synor.cli.usage import opened_store, store_option
 from synor.errors import ChainError
 from synor.runner import Outcome, Runner, with_backoff
 from synor.units import format_amount
@@ -312,3 +316,102 @@ def _update_with_retries(
             sleep(delay)
             delay = min(delay * 2, 60.0)
     return None
+
+
+# ---------------------------------------------------------------------------------------- meter
+
+
+@keeper.command(name="meter")
+@store_option
+@click.option(
+    "--operator",
+    "operators",
+    type=Address(),
+    multiple=True,
+    help="Report this operator's usage (repeatable; default: the --account's own address).",
+)
+@account_option
+@interval_option(60.0, "Seconds between rounds.")
+@once_option
+@click.option("--rounds", type=COUNT, help="Stop after this many rounds.")
+@click.option(
+    "--max-batch",
+    type=click.IntRange(1, 500),
+    default=100,
+    show_default=True,
+    help="Reports per signed batch.",
+)
+@dry_run_option
+@json_option
+@pass_context
+def keeper_meter(
+    context: Context,
+    store_url: str,
+    operators: tuple[str, ...],
+    account: str | None,
+    interval: float,
+    once: bool,
+    rounds: int | None,
+    max_batch: int,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Turn the usage store's aggregates into signed cumulative reports and settle them on chain.
+
+    --account is an active signer of every operator reported (it also pays the gas). The chain is the
+    keeper's only memory: it reports each aggregate above what the settlement charged, so a restart
+    after any crash neither loses nor repeats a charge. With --dry-run: print the plan, send nothing.
+    """
+    from synor.billing.settlement import SettlementClient
+    from synor.metering.keeper import MeterKeeper
+    from synor.usage.signing import sign_batch
+    from synor.usage.typed_data import Domain
+
+    signer = context.signer(account)
+    client = SettlementClient(context.chain)
+    reported = operators or (signer.address,)
+    for operator in reported:
+        if not client.is_signer(operator, signer.address):
+            raise ChainError(
+                f"{signer.address} is not an active signer of operator {operator}: the settlement would refuse "
+                "its reports (the operator adds it with `synor operator signer add`, active after the delay)"
+            )
+    domain = Domain(context.chain.deployment.chain_id, client.settlement.address)
+
+    with opened_store(store_url) as store:
+        meter = MeterKeeper(
+            store=store,
+            settlement=client,
+            submitter=signer,
+            signer=signer.address,
+            sign_batch=lambda operator, reports: sign_batch(signer, domain, operator, reports),
+            operators=tuple(reported),
+            max_batch=max_batch,
+            log=context.log,
+        )
+
+        def round_() -> Outcome:
+            if dry_run:
+                planned, _ = meter.plan()
+                context.report(
+                    {"action": "plan", "reports": planned.reports, "batches": len(planned.batches),
+                     "settled": planned.settled, "closed": len(planned.closed)},
+                    f"would report {planned.reports} aggregate(s) in {len(planned.batches)} batch(es); "
+                    f"{planned.settled} already settled, {len(planned.closed)} too late",
+                )  # fmt: skip
+                return Outcome()
+            result = meter.round()
+            context.report(
+                {"action": "round", "reports": result.plan.reports, "charged": result.charged,
+                 "amount": str(result.amount), "collected": str(result.collected),
+                 "settled": result.plan.settled, "closed": len(result.plan.closed),
+                 "transactions": [s.tx_hash for s in result.settled]},
+                f"reported {result.plan.reports} aggregate(s) in {len(result.settled)} transaction(s): charged "
+                f"{format_amount(result.amount, 18)} SYNOR, collected {format_amount(result.collected, 18)}; "
+                f"{result.plan.settled} already settled",
+            )  # fmt: skip
+            return Outcome()
+
+        Runner(interval=interval, log=context.log, once=once or dry_run, limit=rounds).run(
+            round_, "running the meter keeper"
+        )

@@ -92,7 +92,7 @@ def period_options(function: Any) -> Any:
 
 
 @contextmanager
-def _store(url: str) -> Iterator[UsageStore]:
+def opened_store(url: str) -> Iterator[UsageStore]:
     try:
         store = open_store(url)
     except Exception as error:  # sqlite3 / psycopg errors: one line, not a traceback
@@ -172,7 +172,7 @@ def ingest(
 
         run(RedisProducer(_redis(redis_url), periods, shards=shards))
     else:
-        with _store(store_url) as store:
+        with opened_store(store_url) as store:
             run(EmbeddedPipeline(store, periods))
 
 
@@ -226,7 +226,7 @@ def aggregate(
         raise InputError("aggregate reads Redis Streams: pass --redis redis://… or set SYNOR_REDIS_URL")
     periods = _periods(genesis, period_length, late_window)
     client = _redis(redis_url)
-    with _store(store_url) as store:
+    with opened_store(store_url) as store:
         aggregator = RedisAggregator(
             client,
             store,
@@ -282,7 +282,7 @@ def status(
     """Aggregates per (account, operator, resource, period), rejections by reason, with --redis the
     pipeline's lag (entries per stream, not yet delivered, pending per consumer, dead-lettered), and with
     --chain what was settled and what awaits settlement."""
-    with _store(store_url) as store:
+    with opened_store(store_url) as store:
         aggregates = sorted(store.aggregates().items())
         counts = store.rejection_counts()
         latest = store.rejections(limit)
@@ -449,7 +449,7 @@ def serve(
 
             sink = RedisProducer(_redis(redis_url), periods, shards=shards)
         else:
-            sink = EmbeddedPipeline(stack.enter_context(_store(store_url)), periods)
+            sink = EmbeddedPipeline(stack.enter_context(opened_store(store_url)), periods)
         try:
             server = make_server(host, port, ring, sink)
         except OSError as error:  # port in use, host not on this machine

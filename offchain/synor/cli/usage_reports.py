@@ -53,6 +53,8 @@ def sign(
     from synor.usage.files import SignedFile, parse_reports, read_json, signed_json
     from synor.usage.signing import sign_batch, sign_report
 
+    if out is not None and out.is_dir():
+        raise InputError(f"--out {out} is a directory: give a file name to write the signed reports to")
     reports = parse_reports(read_json(path))
     operators = {report[1] for report in reports}
     if not each and len(operators) > 1:

@@ -4,8 +4,6 @@ checked against the contracts' views before anything is sent (one line, exit 2, 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from eth_account import Account
 

@@ -4,6 +4,7 @@ the rating, replays and bad files are refused before anything is sent, skips are
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_a_signed_batch_charges_exactly_the_rating_and_a_replay_is_refused(
     signed_path = str(tmp_path / "signed.json")
     code, out, err = synor("usage", "sign", unsigned, "--out", signed_path, "--account", f"dev:{OPERATOR}")
     assert code == 0, err
-    signed = json.loads(open(signed_path).read())
+    signed = json.loads(Path(signed_path).read_text())
     assert signed["mode"] == "batch" and signed["signer"] == op and signed["operator"] == op
     assert signed["settlement"] == settlement.address and signed["chainId"] == chain.chain_id
 
@@ -101,7 +102,7 @@ def test_each_report_signed_alone_and_a_partial_replay_charges_only_the_new_slic
     first = write(tmp_path, "a.json", [report(payer, "database.queries", 10**6, period, op)])
     signed = str(tmp_path / "a-signed.json")
     assert synor("usage", "sign", first, "--each", "--out", signed, "--account", f"dev:{OPERATOR}")[0] == 0
-    assert json.loads(open(signed).read())["mode"] == "reports"
+    assert json.loads(Path(signed).read_text())["mode"] == "reports"
     charged = synor_json("usage", "submit", signed, "--account", "dev:9")["charged"]
     assert [c["amount"] for c in charged] == [str(SYNOR // 100)]  # 0.01 SYNOR per 1M queries
 

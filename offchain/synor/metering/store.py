@@ -24,7 +24,6 @@ import orjson
 
 from synor.metering.aggregate import Aggregate, AggregateKey
 from synor.metering.events import Rejection, UsageEvent
-from synor.metering.evidence import leaf
 
 Stamped = tuple[UsageEvent, int]
 """A validated event and the billing period it was accepted into."""
@@ -234,6 +233,8 @@ class SqliteStore:
         return count
 
     def event_leaves(self, key: AggregateKey) -> list[bytes]:
+        from synor.metering.evidence import leaf  # eth-abi: loaded only when evidence is asked for
+
         rows = self._db.execute(
             "SELECT source, id, quantity FROM usage_events "
             "WHERE account = ? AND operator = ? AND resource = ? AND period = ?",
@@ -383,6 +384,8 @@ class PostgresStore:
         return int(row[0])
 
     def event_leaves(self, key: AggregateKey) -> list[bytes]:
+        from synor.metering.evidence import leaf  # eth-abi: loaded only when evidence is asked for
+
         with self._db.transaction():
             rows = self._db.execute(
                 "SELECT source, id, quantity FROM usage_events "

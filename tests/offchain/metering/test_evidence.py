@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from eth_abi.abi import encode
 from eth_utils.crypto import keccak
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 

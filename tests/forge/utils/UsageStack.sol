@@ -136,7 +136,14 @@ abstract contract UsageStack is RevenueDeployment {
             IERC20(token), splitter_, ITwapOracle(oracle_), book, predicted, 0, address(this), GUARDIAN
         );
         settlement_ = new UsageSettlement(
-            book, IPrepaidEscrow(address(escrow_)), ITwapOracle(oracle_), WINDOW, SIGNER_DELAY, 0, address(this), address(this)
+            book,
+            IPrepaidEscrow(address(escrow_)),
+            ITwapOracle(oracle_),
+            WINDOW,
+            SIGNER_DELAY,
+            0,
+            address(this),
+            address(this)
         );
         require(address(settlement_) == predicted, "predicted settlement address");
     }
@@ -163,7 +170,9 @@ abstract contract UsageStack is RevenueDeployment {
         pure
         returns (IUsageSettlement.UsageReport memory r)
     {
-        r = IUsageSettlement.UsageReport(account, operator, resource, period, cumulative, keccak256(abi.encode(cumulative)));
+        r = IUsageSettlement.UsageReport(
+            account, operator, resource, period, cumulative, keccak256(abi.encode(cumulative))
+        );
     }
 
     function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {

@@ -51,6 +51,10 @@ contract UsageHandler is TestBase {
     uint256 public paidToSplitter; // sum of collected (UsageCharged) and DebtCollected amounts
     mapping(address operator => uint256) public operatorsShare; // expected splitter credit per operator
 
+    // Debt per (account, operator): SYNOR and USD recorded by charges less what DebtCollected settled.
+    mapping(address account => mapping(address operator => uint256)) public synorDebt;
+    mapping(address account => mapping(address operator => uint256)) public usdDebt;
+
     // Per charged key.
     struct KeyBook {
         address account;
@@ -382,7 +386,10 @@ contract UsageHandler is TestBase {
             } else if (log.emitter == address(escrow) && sig == DEBT_COLLECTED) {
                 address a = address(uint160(uint256(log.topics[1])));
                 address o = address(uint160(uint256(log.topics[2])));
-                (uint256 amount,,,) = abi.decode(log.data, (uint256, uint256, uint256, uint256));
+                (uint256 amount, uint256 fromUsd, uint256 usdSettled,) =
+                    abi.decode(log.data, (uint256, uint256, uint256, uint256));
+                synorDebt[a][o] -= amount - fromUsd;
+                usdDebt[a][o] -= usdSettled;
                 _collected(a, o, current, amount);
             } else if (log.emitter == address(splitter) && sig == SERVICE_SPLIT) {
                 address o = address(uint160(uint256(log.topics[3])));
@@ -449,6 +456,8 @@ contract UsageHandler is TestBase {
         }
         kb.synorCharged += rec.amount;
         kb.lastCumulative = rec.cumulative;
+        synorDebt[a][o] += rec.amount - rec.collected;
+        if (rec.usdAmount != 0 && rec.usdPerSynor == 0) usdDebt[a][o] += rec.usdAmount;
         _collected(a, o, current, rec.collected);
     }
 }
@@ -520,6 +529,23 @@ contract UsageInvariantTest is UsageStack {
         assertEq(
             b.accounted, b.treasuryAccrued + b.burnAccrued + b.operatorsAttributed, "splitter parts sum to the whole"
         );
+        // Debt: what charges could not collect, less what was collected later, per operator and in total.
+        for (uint256 i; i < 3; ++i) {
+            address a = handler.account(i);
+            uint256 totalSynor;
+            uint256 totalUsd;
+            for (uint256 j; j < 2; ++j) {
+                address o = handler.operator(j);
+                IPrepaidEscrow.Debt memory d = escrow.debtOf(a, o);
+                assertEq(d.synor, handler.synorDebt(a, o), "SYNOR debt = uncollected charges - collected debt");
+                assertEq(d.usd, handler.usdDebt(a, o), "USD debt = unpriced USD charges - settled USD");
+                totalSynor += d.synor;
+                totalUsd += d.usd;
+            }
+            IPrepaidEscrow.Debt memory t = escrow.totalDebtOf(a);
+            assertEq(t.synor, totalSynor, "total SYNOR debt = sum over operators");
+            assertEq(t.usd, totalUsd, "total USD debt = sum over operators");
+        }
         // (c) What each operator collected this period under a ceiling is what the escrow counted, within it.
         uint64 current = settlement.currentPeriod();
         for (uint256 i; i < 3; ++i) {

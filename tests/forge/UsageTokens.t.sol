@@ -4,8 +4,6 @@ pragma solidity 0.8.30;
 import {UsageStack} from "./utils/UsageStack.sol";
 import {FeeSplitter} from "../../contracts/revenue/FeeSplitter.sol";
 import {PriceBook} from "../../contracts/billing/PriceBook.sol";
-import {PrepaidEscrow} from "../../contracts/billing/PrepaidEscrow.sol";
-import {UsageSettlement} from "../../contracts/billing/UsageSettlement.sol";
 import {IFeeSplitter} from "../../contracts/interfaces/IFeeSplitter.sol";
 import {IPriceBook} from "../../contracts/interfaces/IPriceBook.sol";
 import {IUsageSettlement} from "../../contracts/interfaces/IUsageSettlement.sol";

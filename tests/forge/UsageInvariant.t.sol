@@ -12,6 +12,7 @@ import {IPrepaidEscrow} from "../../contracts/interfaces/IPrepaidEscrow.sol";
 import {IPriceBook} from "../../contracts/interfaces/IPriceBook.sol";
 import {IUsageSettlement} from "../../contracts/interfaces/IUsageSettlement.sol";
 import {SynorToken} from "../../contracts/token/SynorToken.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 /// @notice Drives random deposits, consents, signed reports (per-report and batch), replays, withdrawals,
 /// debt collection, pauses, oracle staleness, rate-card changes and time jumps, keeping ghost books of every
@@ -272,8 +273,15 @@ contract UsageHandler is TestBase {
         vmu.recordLogs();
         try escrow.collectDebt(a, o) returns (uint256) {
             ++debtCollections;
-        } catch {
-            // Nothing to collect, or paused: must have moved nothing (checked by the books).
+        } catch (bytes memory reason) {
+            // Only nothing to collect, or paused (moving nothing: checked by the books), never a panic.
+            bytes4 selector = bytes4(reason);
+            if (
+                selector != IPrepaidEscrow.Escrow_NothingToCollect.selector
+                    && selector != Pausable.EnforcedPause.selector
+            ) {
+                _violation("collectDebt reverted unexpectedly");
+            }
         }
         _digest();
     }
@@ -309,8 +317,13 @@ contract UsageHandler is TestBase {
             if (escrow.balanceOf(a) < d.synor) _violation("withdraw left less than the SYNOR debt");
             withdrawn += amount;
             ++withdrawals;
-        } catch {
-            // Nothing above the debt, or USD debt without a fresh price.
+        } catch (bytes memory reason) {
+            // Only nothing above the debt, or USD debt without a fresh price, never a panic.
+            bytes4 selector = bytes4(reason);
+            if (
+                selector != IPrepaidEscrow.Escrow_NothingToWithdraw.selector
+                    && selector != StaleableUsdOracle.TwapOracle_StalePrice.selector
+            ) _violation("withdraw reverted unexpectedly");
         }
     }
 

@@ -52,8 +52,10 @@ node: setup
 deploy: setup
 	$(BIN)/python scripts/node.py --attach --port $(NODE_PORT)
 
+## Also runs the usage invariant with 10,000 sequences (the `bench` foundry profile; `make test`: 2,000).
 bench: setup
 	$(BIN)/python -m bench
+	FOUNDRY_PROFILE=bench $(BIN)/forge test --match-path tests/forge/UsageInvariant.t.sol
 
 ## Fails, listing every gas figure that changed, when gas differs from bench/gas-snapshot.json.
 gas-check: setup

@@ -335,7 +335,10 @@ contract PrepaidEscrow is IPrepaidEscrow, AccessControlDefaultAdminRules, Pausab
         if (c.ceiling == _NO_CEILING) return type(uint256).max;
         if (c.ceiling == 0) return 0;
         uint96 spent = c.spentPeriod == _currentPeriod32() ? c.spent : 0;
-        // spent <= ceiling: `_spend` never counts more than the headroom.
+        // An account that lowered the ceiling below what was already spent this period leaves no headroom
+        // (not a wrapped-around 2^96).
+        if (spent >= c.ceiling) return 0;
+        // spent < ceiling (checked above).
         unchecked {
             return c.ceiling - spent;
         }
@@ -345,7 +348,7 @@ contract PrepaidEscrow is IPrepaidEscrow, AccessControlDefaultAdminRules, Pausab
     function _spend(Consent storage c, uint256 amount) private {
         if (c.ceiling == _NO_CEILING) return;
         uint32 current = _currentPeriod32();
-        // amount <= headroom <= ceiling < 2^96, so the sum stays within the ceiling.
+        // amount <= headroom = ceiling - spent, so the sum stays within the ceiling (< 2^96).
         unchecked {
             uint96 spent = c.spentPeriod == current ? c.spent : 0;
             c.spent = spent + uint96(amount);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {
+    AccessControlDefaultAdminRules
+} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -102,10 +103,9 @@ contract PrepaidEscrow is IPrepaidEscrow, AccessControlDefaultAdminRules, Pausab
     function allow(address operator, uint256 ceiling) external {
         if (operator == address(0)) revert Escrow_ZeroAddress();
         if (ceiling == 0) revert Escrow_ZeroAmount();
-        uint96 stored;
-        if (ceiling == type(uint256).max) stored = _NO_CEILING;
-        else if (ceiling >= _NO_CEILING) revert Escrow_CeilingTooLarge(ceiling);
-        else stored = uint96(ceiling);
+        if (ceiling != type(uint256).max && ceiling >= _NO_CEILING) revert Escrow_CeilingTooLarge(ceiling);
+        // Below 2^96 - 1 (checked above), or the "no ceiling" sentinel.
+        uint96 stored = ceiling == type(uint256).max ? _NO_CEILING : uint96(ceiling);
         Consent storage c = _consents[msg.sender][operator];
         c.ceiling = stored;
         c.untilPeriod = _OPEN_ENDED;
@@ -132,6 +132,8 @@ contract PrepaidEscrow is IPrepaidEscrow, AccessControlDefaultAdminRules, Pausab
 
     /// @inheritdoc IPrepaidEscrow
     function cancelWithdrawal() external {
+        // Zero is the "no request" sentinel, not a balance.
+        // slither-disable-next-line incorrect-equality
         if (_unlocksAt[msg.sender] == 0) revert Escrow_NoWithdrawalRequested(msg.sender);
         delete _unlocksAt[msg.sender];
         emit WithdrawalCancelled(msg.sender);
@@ -175,6 +177,9 @@ contract PrepaidEscrow is IPrepaidEscrow, AccessControlDefaultAdminRules, Pausab
         }
         Consent storage c = _consents[account][operator];
         uint256 amount = Math.min(Math.min(debt.synor + fromUsd, _balances[account]), _headroomOf(c));
+        // Nothing collectable is refused rather than sent as an empty transaction; no balance can make a
+        // non-zero `amount` look like zero.
+        // slither-disable-next-line incorrect-equality
         if (amount == 0) revert Escrow_NothingToCollect(account, operator);
         // SYNOR debt is paid first, then USD debt in proportion (rounded down: the debtor is never
         // credited more USD than it paid for).
@@ -182,6 +187,8 @@ contract PrepaidEscrow is IPrepaidEscrow, AccessControlDefaultAdminRules, Pausab
         uint256 paidFromUsd = 0;
         if (amount > debt.synor) {
             paidFromUsd = amount - debt.synor;
+            // Paying exactly the converted USD debt settles all of it (no rounding residue left behind).
+            // slither-disable-next-line incorrect-equality
             usdSettled = paidFromUsd == fromUsd ? debt.usd : Math.mulDiv(paidFromUsd, usdPerSynor, 1e18);
         }
         uint128 paidSynor = uint128(amount - paidFromUsd);
@@ -331,6 +338,8 @@ contract PrepaidEscrow is IPrepaidEscrow, AccessControlDefaultAdminRules, Pausab
         emit Deposited(account, msg.sender, received);
     }
 
+    /// @dev Sentinels (no ceiling, not allowed) and period indices are compared for equality, never balances.
+    // slither-disable-start incorrect-equality
     function _headroomOf(Consent memory c) private view returns (uint256) {
         if (c.ceiling == _NO_CEILING) return type(uint256).max;
         if (c.ceiling == 0) return 0;
@@ -355,6 +364,7 @@ contract PrepaidEscrow is IPrepaidEscrow, AccessControlDefaultAdminRules, Pausab
         }
         c.spentPeriod = current;
     }
+    // slither-disable-end incorrect-equality
 
     function _currentPeriod() private view returns (uint64) {
         // block.timestamp >= genesis: the price book checked its genesis was not in the future.

@@ -133,6 +133,10 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
     // ------------------------------------------------------------------ settling
 
     /// @inheritdoc IUsageSettlement
+    /// @dev Reports are charged in groups, so storage is written after earlier groups' escrow calls. The
+    /// escrow is immutable, checked at construction to name this contract, and its `charge` makes no
+    /// external call; both entry points are nonReentrant.
+    // slither-disable-next-line reentrancy-no-eth
     function settle(SignedReport[] calldata reports) external nonReentrant returns (uint256) {
         uint256 n = reports.length;
         if (n == 0) revert Settlement_EmptyBatch();
@@ -156,6 +160,8 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
     }
 
     /// @inheritdoc IUsageSettlement
+    /// @dev As `settle` (grouped escrow calls; the trusted escrow makes no external call).
+    // slither-disable-next-line reentrancy-no-eth
     function settleBatch(address operator, UsageReport[] calldata reports, address signer, bytes calldata signature)
         external
         nonReentrant
@@ -243,8 +249,11 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         if (!_escrow.isAllowed(report.account, report.operator, report.period)) {
             revert Settlement_NotAllowed(report.account, report.operator, report.period);
         }
-        // Reverts with the price book's error for an unknown resource.
+        // Reverts with the price book's error for an unknown resource; the card's first period and the tier
+        // slices are not needed for a preview.
+        // slither-disable-next-line unused-return
         (, IPriceBook.RateCard memory card) = _priceBook.rateCard(report.resource, report.period);
+        // slither-disable-next-line unused-return
         (amount,) = Rating.sliceChargeUp(card, previous, report.cumulativeQuantity);
         currency = uint8(card.currency);
     }
@@ -332,6 +341,9 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
     /// @dev Rates one report whose signature was checked and records its new cumulative; its charge joins
     /// the current group (flushed first when the report starts another). Returns the ABI-encoded error
     /// that skips it, or nothing.
+    // The flush below calls the trusted escrow (no external call of its own) before this report's
+    // cumulative is recorded; callers are nonReentrant.
+    // slither-disable-next-line reentrancy-no-eth
     function _rate(Run memory run, UsageReport calldata report, uint256 index) private returns (bytes memory reason) {
         reason = _checkReport(report, run.current, run.oldestOpen);
         if (reason.length != 0) return reason;
@@ -344,6 +356,8 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         IPriceBook.RateCard memory card;
         (card, reason) = _card(run, report.resource, report.period);
         if (reason.length != 0) return reason;
+        // Filled field by field below (a memory struct starts zeroed).
+        // slither-disable-next-line uninitialized-local
         ChargeRecord memory record;
         // Both cumulatives are below 2^128 and prices are uint128, so the rating cannot overflow.
         (uint256 amount, uint256[8] memory slices) = Rating.sliceChargeUp(card, previous, cumulative);
@@ -469,6 +483,8 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
             CachedCard memory c = run.cards[i];
             if (c.resource == resource && c.period == period) return (c.card, "");
         }
+        // The card's first period is not needed.
+        // slither-disable-next-line unused-return
         try _priceBook.rateCard(resource, period) returns (uint64, IPriceBook.RateCard memory fetched) {
             run.cards[run.cached % _CARD_CACHE] = CachedCard(resource, period, fetched);
             ++run.cached;

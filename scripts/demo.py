@@ -3,8 +3,11 @@
 Starts its own anvil on a free port (never 8545, so it runs beside a developer's node), deploys with
 `ape run deploy` into `.demo/deployments/` (never `deployments/local.json`), then walks through the
 Cartesi billing example with the real `synor` CLI: a 6-decimal payment token, a one-week prefund (19.99), a two-week extension paid by
-someone else (39.98), a zero-prefund registration with no node, and runway running out. On exit it
-stops the node and removes its deployment record.
+someone else (39.98), a zero-prefund registration with no node, and runway running out; the SYNOR/USD
+oracle and the revenue split; then usage billing — a prepaid balance, an operator and its signer, a signed
+batch of usage reports over two billing periods charged exactly by the price book, a refused replay, debt
+collected after a top-up, and an operator the account never allowed refused. On exit it stops the node and
+removes its deployment record.
 """
 
 from __future__ import annotations
@@ -229,6 +232,112 @@ def revenue_walkthrough(record: dict[str, dict[str, str]]) -> None:
     )
 
 
+def chain_time() -> int:
+    from web3 import Web3
+
+    return int(Web3(Web3.HTTPProvider(RPC)).eth.get_block("latest")["timestamp"])
+
+
+def dev_address(index: int) -> str:
+    from synor.accounts import dev_account
+
+    return str(dev_account(index).address)
+
+
+def refused(command: str) -> None:
+    """Runs a command the system must refuse, showing its one line and exit code."""
+    console.print(f"[dim]$[/dim] [bold]{command}[/bold]")
+    argv = shlex.split(command)
+    argv[0] = str(BIN / argv[0])
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode == 0:
+        raise SystemExit(f"demo step should have been refused: {command}")
+    console.print(f"{result.stderr.strip().splitlines()[-1]}  [dim](exit {result.returncode})[/dim]")
+
+
+def usage_walkthrough(record: dict[str, dict[str, str]]) -> None:
+    from web3 import Web3
+
+    from synor.artifacts import abi
+
+    contracts = record["contracts"]
+    operator, payer, stranger = dev_address(4), dev_address(2), dev_address(3)
+    console.print(Rule("usage billing: prepaid balances and signed usage reports"))
+    say(
+        "Usage of the L2 services is billed from prepaid SYNOR balances. The registrar (dev:0) registers a node "
+        "operator (dev:4), which authorizes its own key as a signer: a new signer counts after a one-day delay."
+    )
+    run(f"synor operator register {operator} --account dev:0")
+    run(f"synor operator signer add {operator} --account dev:4")
+    say(
+        "dev:2 prepays 15 SYNOR and allows the operator to charge it at most 100 SYNOR per billing period. "
+        "Nobody can charge an account that never allowed them."
+    )
+    run("synor account deposit 15 --account dev:2")
+    run(f"synor account allow {operator} --ceiling 100 --account dev:2")
+
+    book = Web3(Web3.HTTPProvider(RPC)).eth.contract(
+        address=Web3.to_checksum_address(contracts["price_book"]), abi=abi("PriceBook")
+    )
+    genesis, length = int(book.functions.genesis().call()), int(book.functions.periodLength().call())
+    rpc("evm_increaseTime", [genesis + length + 3600 - chain_time()])
+    rpc("evm_mine", [])
+    say(
+        "Billing period 1 has begun; period 0 still takes reports for its 7-day settlement window. The "
+        "operator's meters report cumulative usage per account, resource and period: in period 0, 500 GB-months "
+        "of storage and 25M database queries; in period 1 so far, 100 core-hours and 100 GB of egress."
+    )
+    gb_month = 2_592 * 10**12
+    reports = [
+        ("storage.capacity", 0, 500 * gb_month),
+        ("database.queries", 0, 25 * 10**6),
+        ("compute.cpu", 1, 100 * 3600),
+        ("network.egress", 1, 100 * 10**9),
+    ]
+    unsigned = DEMO / "usage-reports.json"
+    unsigned.write_text(
+        json.dumps(
+            [
+                {"account": payer, "operator": operator, "resource": name, "period": period,
+                 "cumulativeQuantity": str(quantity)}
+                for name, period, quantity in reports
+            ],
+            indent=2,
+        )
+    )  # fmt: skip
+    run("synor price list")
+    say(
+        "The operator signs the four reports as one EIP-712 UsageBatch (computed locally, never by the node); "
+        "anyone may submit it — here dev:9. Each report is rated by the price book's card of its own period and "
+        "charged from the balance: 10 + 0.25 + 2 + 5 = 17.25 SYNOR, of which the 15 in the balance are collected "
+        "and 2.25 become debt."
+    )
+    signed = DEMO / "usage-signed.json"
+    run(f"synor usage sign {unsigned.relative_to(ROOT)} --account dev:4 --out {signed.relative_to(ROOT)}")
+    run(f"synor usage submit {signed.relative_to(ROOT)} --account dev:9")
+    say("Submitting the same file again would charge nothing, so nothing is sent:")
+    refused(f"synor usage submit {signed.relative_to(ROOT)} --account dev:9")
+    run(f"synor account balance {payer}")
+    say("dev:2 tops up 5 SYNOR; anyone may then collect the debt for the operator.")
+    run("synor account deposit 5 --account dev:2")
+    run(f"synor account debt {payer} --collect --operator {operator} --account dev:9")
+    run(f"synor account balance {payer}")
+    say("dev:3 never allowed this operator: a report charging dev:3 is refused before anything is sent.")
+    other = DEMO / "usage-stranger.json"
+    other.write_text(
+        json.dumps([{"account": stranger, "operator": operator, "resource": "compute.cpu", "period": 1,
+                     "cumulativeQuantity": "3600"}])
+    )  # fmt: skip
+    other_signed = DEMO / "usage-stranger-signed.json"
+    run(f"synor usage sign {other.relative_to(ROOT)} --account dev:4 --out {other_signed.relative_to(ROOT)}")
+    refused(f"synor usage submit {other_signed.relative_to(ROOT)} --account dev:9")
+    say(
+        "Usage revenue went through the fee splitter like runway revenue: 70% to the operator that served it "
+        "(dev:4 can claim its 12.075 SYNOR), 20% to the treasury, 10% burned."
+    )
+    run("synor fees status")
+
+
 def main() -> int:
     global RPC
     with console.status("compiling the contracts (first run only)…"):
@@ -310,6 +419,8 @@ def walkthrough(record: dict[str, dict[str, str]]) -> int:
     say("Anyone can revive it: a lapsed runway restarts from now, so the gap is never charged.")
     run(f"synor app extend {app} 1d --account dev:2")
     run("synor app watch --once")
+
+    usage_walkthrough(record)
 
     say("Bad input gets one clear line and sends nothing:")
     for command in (f"synor app extend {app} 1w --max-cost 5 --account dev:2", "synor app cost 3x"):

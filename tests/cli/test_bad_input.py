@@ -209,6 +209,7 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("usage serve:period_length", ("usage", "serve", "--period-length", "1y"), "invalid duration"),
     ("usage serve:late_window", ("usage", "serve", "--late-window", HUGE), "too long"),
     ("usage simulate:accounts", ("usage", "simulate", "--accounts", "0"), "1<=x<=10000"),
+    ("usage simulate:subjects", ("usage", "simulate", "--subject", "0x12"), "invalid account"),
     ("usage simulate:accounts", ("usage", "simulate", "--accounts", "10001"), "1<=x<=10000"),
     ("usage simulate:duration", ("usage", "simulate", "--duration", "0"), "at least one second"),
     ("usage simulate:duration", ("usage", "simulate", "--duration", "53w"), "at most 366d"),

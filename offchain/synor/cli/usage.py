@@ -478,6 +478,13 @@ def serve(
     show_default=True,
     help="Simulated time, ending now (at most 366d).",
 )
+@click.option(
+    "--subject",
+    "subjects",
+    type=Address(what="account"),
+    multiple=True,
+    help="Simulate these paying accounts (repeatable) instead of --accounts synthetic ones.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same events.")
 @click.option(
     "--operator",
@@ -488,7 +495,15 @@ def serve(
 )
 @genesis_option
 @json_option
-def simulate(accounts: int, duration: int, seed: int, operator: str, genesis: int, as_json: bool) -> None:
+def simulate(
+    accounts: int,
+    duration: int,
+    subjects: tuple[str, ...],
+    seed: int,
+    operator: str,
+    genesis: int,
+    as_json: bool,
+) -> None:
     """Print NDJSON usage events of a deterministic load driving all five meters (for demos and tests).
 
     The output is JSON lines with or without --json (which makes errors JSON too).
@@ -500,7 +515,7 @@ def simulate(accounts: int, duration: int, seed: int, operator: str, genesis: in
     if duration > MAX_SIMULATED_SECONDS:
         raise InputError(f"invalid duration: {duration} seconds; simulate at most 366d")
     end = int(time.time()) // 3_600 * 3_600
-    addresses = [f"0x{n + 1:040x}" for n in range(accounts)]
+    addresses = list(subjects) or [f"0x{n + 1:040x}" for n in range(accounts)]
     for event in generate(
         addresses, operator, max(genesis, end - duration), duration, seed=seed, genesis=genesis
     ):

@@ -91,7 +91,9 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
         chain.provider.set_balance(payer.address, 10**18)
         escrow.allow(operator, 2**256 - 1, sender=payer)
 
-    signer: LocalAccount = Account.from_key("0x" + "5a" * 32)  # fixed: signatures (calldata) are deterministic
+    signer: LocalAccount = Account.from_key(
+        "0x" + "5a" * 32
+    )  # fixed: signatures (calldata) are deterministic
     settlement.addSigner(signer.address, sender=operator)
     chain.pending_timestamp = int(chain.blocks.head.timestamp) + DAY + 1
     chain.mine()

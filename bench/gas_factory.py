@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.metric import gas
 from synor.permit import PermitDomain, sign_permit
 
 WEEK = 604_800
@@ -11,10 +12,6 @@ CARTESI_PRICE = 33_052_248_677_249_000_000
 TEMPLATE = b"\x11" * 32
 # A typical machine location: an IPFS CIDv1 URL (66 bytes, three storage words with the length).
 LOCATION = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
-
-
-def gas(value: int) -> dict[str, Any]:
-    return {"value": int(value), "unit": "gas"}
 
 
 def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.metric import gas
 from devstack.oracle import OracleOptions, deploy_local_oracle
 from devstack.uniswap import Pool, advance, container
 from synor.oracle.twap import ONE
-
-
-def gas(value: int) -> dict[str, Any]:
-    return {"value": int(value), "unit": "gas"}
 
 
 def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:

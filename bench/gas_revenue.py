@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.metric import execution, gas
 from devstack.revenue import RevenueOptions, deploy_revenue
 
 USDC = 10**6
@@ -17,15 +18,6 @@ SYNOR = 10**18
 WEEK = 604_800
 CARTESI_PRICE = 33_052_248_677_249_000_000
 TEMPLATE = b"\x11" * 32
-
-
-def gas(value: int) -> dict[str, Any]:
-    return {"value": int(value), "unit": "gas"}
-
-
-def execution(receipt: Any) -> int:
-    data = bytes(receipt.transaction.data)
-    return int(receipt.gas_used) - 21_000 - sum(4 if byte == 0 else 16 for byte in data)
 
 
 def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:

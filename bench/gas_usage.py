@@ -16,6 +16,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_typing import Hash32
 
+from bench.metric import execution, gas
 from devstack.pricing import PriceBookOptions, deploy_price_book
 from devstack.revenue import RevenueOptions, deploy_revenue
 from devstack.usage import UsageBillingOptions, deploy_usage_billing
@@ -26,15 +27,6 @@ DAY = 86_400
 ACCOUNTS = 20
 RESOURCES = ("storage.capacity", "storage.retrieval", "database.queries", "compute.cpu", "network.egress")
 EVIDENCE = b"\x42" * 32
-
-
-def gas(value: int) -> dict[str, Any]:
-    return {"value": int(value), "unit": "gas"}
-
-
-def execution(receipt: Any) -> int:
-    data = bytes(receipt.transaction.data)
-    return int(receipt.gas_used) - 21_000 - sum(4 if byte == 0 else 16 for byte in data)
 
 
 def _report(account: str, operator: str, resource: str, period: int, quantity: int) -> tuple[Any, ...]:

@@ -11,12 +11,14 @@ from typing import Any
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-_DOMAIN_TYPES = [
+DOMAIN_TYPES = [
     {"name": "name", "type": "string"},
     {"name": "version", "type": "string"},
     {"name": "chainId", "type": "uint256"},
     {"name": "verifyingContract", "type": "address"},
 ]
+"""The EIP712Domain fields of a domain with name, version, chain id and verifying contract (shared with
+`synor.usage.typed_data`)."""
 _PERMIT_TYPES = [
     {"name": "owner", "type": "address"},
     {"name": "spender", "type": "address"},
@@ -42,7 +44,7 @@ def permit_message(
 ) -> dict[str, Any]:
     """The full EIP-712 message of a permit."""
     return {
-        "types": {"EIP712Domain": _DOMAIN_TYPES, "Permit": _PERMIT_TYPES},
+        "types": {"EIP712Domain": DOMAIN_TYPES, "Permit": _PERMIT_TYPES},
         "primaryType": "Permit",
         "domain": {
             "name": domain.name,

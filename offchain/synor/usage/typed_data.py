@@ -19,6 +19,8 @@ from eth_abi.abi import encode
 from eth_utils.crypto import keccak
 from web3 import Web3
 
+from synor.permit import DOMAIN_TYPES
+
 REPORT_TYPE = (
     "UsageReport(address account,address operator,bytes32 resource,uint64 period,"
     "uint256 cumulativeQuantity,bytes32 evidenceRoot)"
@@ -115,7 +117,7 @@ def _report_message(report: Report) -> dict[str, Any]:
 def report_typed_data(domain: Domain, report: Report) -> dict[str, Any]:
     """The full EIP-712 document of a report (for wallets and other EIP-712 libraries)."""
     return {
-        "types": {"EIP712Domain": _domain_fields(), "UsageReport": _REPORT_FIELDS},
+        "types": {"EIP712Domain": DOMAIN_TYPES, "UsageReport": _REPORT_FIELDS},
         "primaryType": "UsageReport",
         "domain": domain.as_json(),
         "message": _report_message(report),
@@ -126,7 +128,7 @@ def batch_typed_data(domain: Domain, operator: str, reports: Sequence[Report]) -
     """The full EIP-712 document of a batch."""
     return {
         "types": {
-            "EIP712Domain": _domain_fields(),
+            "EIP712Domain": DOMAIN_TYPES,
             "UsageBatch": [
                 {"name": "operator", "type": "address"},
                 {"name": "reports", "type": "UsageReport[]"},
@@ -140,12 +142,3 @@ def batch_typed_data(domain: Domain, operator: str, reports: Sequence[Report]) -
             "reports": [_report_message(r) for r in reports],
         },
     }
-
-
-def _domain_fields() -> list[dict[str, str]]:
-    return [
-        {"name": "name", "type": "string"},
-        {"name": "version", "type": "string"},
-        {"name": "chainId", "type": "uint256"},
-        {"name": "verifyingContract", "type": "address"},
-    ]

@@ -475,11 +475,7 @@ def walkthrough(record: dict[str, dict[str, str]]) -> int:
 
     say("Bad input gets one clear line and sends nothing:")
     for command in (f"synor app extend {app} 1w --max-cost 5 --account dev:2", "synor app cost 3x"):
-        console.print(f"[dim]$[/dim] [bold]{command}[/bold]")
-        argv = shlex.split(command)
-        argv[0] = str(BIN / argv[0])
-        result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
-        console.print(f"{result.stderr.strip().splitlines()[-1]}  [dim](exit {result.returncode})[/dim]")
+        refused(command)
     console.print(Rule("done"))
     return 0
 

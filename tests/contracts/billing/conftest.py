@@ -86,9 +86,8 @@ class UsageStack:
 def usage_stack(project, accounts, deployer, synor, genesis) -> UsageStack:
     """PriceBook (timelock = the deployer, so cards change directly), a settable SYNOR/USD oracle, a fee
     splitter, the escrow and settlement (signer delay passed), one registered operator with one signer."""
-    from tests.contracts.revenue.conftest import COOLDOWN
     from tests.contracts.revenue.conftest import ADMIN_DELAY as SPLITTER_ADMIN_DELAY
-    from tests.contracts.revenue.conftest import deploy_splitter
+    from tests.contracts.revenue.conftest import COOLDOWN, deploy_splitter
 
     treasury, community, guardian, registrar, operator = (accounts[i] for i in (5, 6, 7, 8, 9))
     book = project.PriceBook.deploy(
@@ -190,14 +189,14 @@ class ChargeRecord(NamedTuple):
     """`IUsageSettlement.ChargeRecord`, as decoded from a UsageCharged event."""
 
     period: int
-    previousCumulative: int  # noqa: N815 (the Solidity field's name)
+    previousCumulative: int
     cumulative: int
     slices: tuple[int, ...]
     amount: int
-    usdAmount: int  # noqa: N815
-    usdPerSynor: int  # noqa: N815
+    usdAmount: int
+    usdPerSynor: int
     collected: int
-    evidenceRoot: bytes  # noqa: N815
+    evidenceRoot: bytes
 
 
 def charges(stack: UsageStack, receipt: Any) -> list[ChargeRecord]:

@@ -208,3 +208,20 @@ def charges(stack: UsageStack, receipt: Any) -> list[ChargeRecord]:
         raw[8] = bytes(raw[8])
         records.append(ChargeRecord(*raw))
     return records
+
+
+def revert_data(sender: Any, data: bytes, to: Any = None) -> bytes:
+    """The raw revert data of an `eth_call` of `data` (to `to`, or a deployment when None) from `sender`, in
+    the current state (ape re-simulates a failed transaction later, when a deployment's address differs)."""
+    from web3.exceptions import ContractCustomError, ContractLogicError
+
+    tx: dict[str, Any] = {"from": str(getattr(sender, "address", sender)), "data": data}
+    if to is not None:
+        tx["to"] = str(getattr(to, "address", to))
+    try:
+        ape.chain.provider.web3.eth.call(tx)  # type: ignore[attr-defined]
+    except (ContractCustomError, ContractLogicError) as error:
+        raw = error.data
+        assert isinstance(raw, str), raw
+        return bytes.fromhex(raw.removeprefix("0x"))
+    raise AssertionError("the call did not revert")

@@ -8,10 +8,11 @@ from typing import Any, NamedTuple
 
 import ape
 import pytest
-from eth_abi import encode as abi_encode
+from eth_abi.abi import encode as abi_encode
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
+from eth_typing import Hash32
+from eth_utils.crypto import keccak
 
 from devstack.pricing import seed_arguments
 from devstack.uniswap import through_timelock
@@ -160,7 +161,7 @@ def make_report(
 def sign_report(stack: UsageStack, report: tuple[Any, ...], key: LocalAccount | None = None) -> bytes:
     """The signature over the report's EIP-712 digest (as the settlement computes it)."""
     signer = key or stack.signer
-    return bytes(signer.unsafe_sign_hash(bytes(stack.settlement.hashReport(report))).signature)
+    return bytes(signer.unsafe_sign_hash(Hash32(bytes(stack.settlement.hashReport(report)))).signature)
 
 
 def signed(stack: UsageStack, report: tuple[Any, ...], key: LocalAccount | None = None) -> tuple[Any, ...]:
@@ -219,7 +220,7 @@ def revert_data(sender: Any, data: bytes, to: Any = None) -> bytes:
     if to is not None:
         tx["to"] = str(getattr(to, "address", to))
     try:
-        ape.chain.provider.web3.eth.call(tx)  # type: ignore[attr-defined]
+        ape.chain.provider.web3.eth.call(tx)
     except (ContractCustomError, ContractLogicError) as error:
         raw = error.data
         assert isinstance(raw, str), raw

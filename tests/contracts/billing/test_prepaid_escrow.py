@@ -8,7 +8,7 @@ from typing import Any
 import ape
 import pytest
 from ape.exceptions import ContractLogicError
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from synor.permit import PermitDomain, sign_permit
 from synor.pricing.rating import MAX_UINT256, slice_charge_up

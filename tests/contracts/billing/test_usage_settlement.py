@@ -8,9 +8,9 @@ from typing import Any
 
 import ape
 import pytest
-from eth_abi import encode as abi_encode
+from eth_abi.abi import encode as abi_encode
 from eth_account import Account
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from devstack.usage import create_address
 from synor.pricing.rating import MAX_UINT256, UNBOUNDED, RateCard, slice_charge_up

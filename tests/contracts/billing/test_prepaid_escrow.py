@@ -495,3 +495,59 @@ def test_pay_out_cannot_exceed_what_was_collected(stack, accounts):
     settlement.balance = 10**18
     with ape.reverts(stack.escrow.Escrow_PayoutExceedsCollected, amount=1, collected=0):
         stack.escrow.payOut(stack.operator, 1, sender=settlement)
+
+
+# ------------------------------------------------------------------ misbehaving tokens
+
+
+def _token_escrow(project: Any, stack: UsageStack, token: Any) -> Any:
+    return project.PrepaidEscrow.deploy(
+        token.address,
+        stack.splitter,
+        ZERO,
+        stack.book,
+        stack.settlement,
+        3600,
+        stack.admin,
+        ZERO,
+        sender=stack.admin,
+    )
+
+
+def test_misbehaving_tokens_deposit_and_withdraw_what_arrived(
+    project, stack, sponsor, stranger, misbehaving_token
+):
+    token = misbehaving_token
+    escrow = _token_escrow(project, stack, token)
+    token.mint(sponsor, 1_000_000)
+    token.contract.approve(escrow, 1_000_000, sender=sponsor)
+    escrow.deposit(sponsor, 1_000_000, sender=sponsor)
+    credited = token.arrives(1_000_000)
+    assert escrow.balanceOf(sponsor) == credited == token.balance(escrow)
+    escrow.requestWithdrawal(sender=sponsor)
+    ape.chain.pending_timestamp = escrow.withdrawalUnlocksAt(sponsor)
+    receipt = escrow.withdraw(stranger, sender=sponsor)
+    assert receipt.events.filter(escrow.Withdrawn)[0].amount == credited
+    assert token.balance(stranger) == token.arrives(credited)
+    assert escrow.balanceOf(sponsor) == 0 == token.balance(escrow)
+
+
+def test_failing_token_withdrawal_fails_whole_and_succeeds_once_restored(
+    project, stack, sponsor, failing_token
+):
+    token = failing_token
+    escrow = _token_escrow(project, stack, token)
+    token.mint(sponsor, 1_000_000)
+    token.contract.approve(escrow, 1_000_000, sender=sponsor)
+    escrow.deposit(sponsor, 1_000_000, sender=sponsor)
+    escrow.requestWithdrawal(sender=sponsor)
+    ape.chain.pending_timestamp = escrow.withdrawalUnlocksAt(sponsor)
+    ape.chain.mine()
+    error = token.sabotage(escrow, escrow.deposit.encode_input(sponsor.address, 1))
+    with ape.reverts(error) if error is not None else ape.reverts():
+        escrow.withdraw(sponsor, sender=sponsor)
+    assert escrow.balanceOf(sponsor) == 1_000_000
+    assert escrow.withdrawalUnlocksAt(sponsor) != 0
+    token.restore()
+    assert escrow.withdraw(sponsor, sender=sponsor).events.filter(escrow.Withdrawn)[0].amount == 1_000_000
+    assert token.balance(sponsor) == 1_000_000

@@ -255,6 +255,8 @@ contract UsageSettlement is IUsageSettlement, EIP712, AccessControlDefaultAdminR
         (, IPriceBook.RateCard memory card) = _priceBook.rateCard(report.resource, report.period);
         // slither-disable-next-line unused-return
         (amount,) = Rating.sliceChargeUp(card, previous, report.cumulativeQuantity);
+        // As settlement: a slice's charge (in either currency) must be below 2^128.
+        if (amount >= _LIMIT) revert Settlement_ChargeTooLarge(amount);
         currency = uint8(card.currency);
     }
 

@@ -72,7 +72,9 @@ interface IUsageSettlement {
     );
 
     /// @notice Report `index` of a call was skipped; `reason` is the ABI-encoded custom error
-    /// (e.g. `Settlement_NotAboveCharged` for a replay).
+    /// (e.g. `Settlement_NotAboveCharged` for a replay). Consecutive reports of one (account, operator,
+    /// period) are charged to the escrow together, so a consent refusal (`Settlement_NotAllowed`) is
+    /// emitted when its group is charged, possibly after the skips of later reports.
     event ReportSkipped(
         address indexed account, address indexed operator, bytes32 indexed resource, uint256 index, bytes reason
     );

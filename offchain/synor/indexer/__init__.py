@@ -1,0 +1,1 @@
+"""Chain indexer (issue 10): billing events decoded from raw logs."""

@@ -136,5 +136,15 @@ class Chain:
             )
 
 
+def checksum(address: str) -> str:
+    """``address`` EIP-55 checksummed (as web3 requires for arguments)."""
+    return str(Web3.to_checksum_address(address))
+
+
+def tx_hash(receipt: TxReceipt) -> str:
+    """A receipt's transaction hash as 0x-hex."""
+    return "0x" + bytes(receipt["transactionHash"]).hex()
+
+
 def _record_key(contract_name: str) -> str:
     return {"PayableDAppFactory": "factory", "SynorToken": "synor"}.get(contract_name, contract_name)

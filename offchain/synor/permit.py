@@ -1,15 +1,20 @@
 """EIP-2612 permits: the typed data a token holder signs to approve a spender without a transaction.
 
-Pure: builds and signs the message; sending it is the caller's business.
+Building and signing are pure; `discover_domain` reads a token's domain through a web3 contract handle.
+Sending the permit is the caller's business.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+
+if TYPE_CHECKING:
+    from web3.contract import Contract
 
 DOMAIN_TYPES = [
     {"name": "name", "type": "string"},
@@ -69,3 +74,43 @@ def sign_permit(
     message = permit_message(domain, owner, spender, value, nonce, deadline)
     signed = Account.sign_message(encode_typed_data(full_message=message), private_key)
     return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
+
+
+def discover_domain(token: Contract, chain_id: int) -> PermitDomain | None:
+    """``token``'s EIP-2612 domain, checked against its ``DOMAIN_SEPARATOR()``: the one EIP-5267's
+    ``eip712Domain()`` names, or for tokens without it (mainnet USDC) its name with its ``version()`` (or
+    "1" or "2") on ``chain_id``. None without a permit, or with a domain this client cannot reproduce."""
+    try:
+        separator = bytes(token.functions.DOMAIN_SEPARATOR().call())
+        token.functions.nonces(token.address).call()
+    except Exception:  # a token without EIP-2612 simply lacks these functions
+        return None
+    for domain in _domain_candidates(token, chain_id):
+        if domain_separator(domain) == separator:
+            return domain
+    return None
+
+
+def _domain_candidates(token: Contract, chain_id: int) -> list[PermitDomain]:
+    try:  # EIP-5267: the token says what its domain is
+        _, name, version, domain_chain_id, verifying_contract, _, _ = token.functions.eip712Domain().call()
+        return [PermitDomain(name, version, domain_chain_id, verifying_contract)]
+    except Exception:  # no EIP-5267: its name, its version() or "1" or "2", this chain
+        name = str(token.functions.name().call())
+        versions = ["1", "2"]
+        with contextlib.suppress(Exception):
+            reader = token.w3.eth.contract(address=token.address, abi=_VERSION_ABI)
+            versions.insert(0, str(reader.functions.version().call()))
+        return [PermitDomain(name, version, chain_id, token.address) for version in versions]
+
+
+_VERSION_ABI = [
+    {
+        "type": "function",
+        "name": "version",
+        "inputs": [],
+        "outputs": [{"type": "string"}],
+        "stateMutability": "view",
+    }
+]
+"""The `version()` getter that tokens without EIP-5267 (mainnet USDC) expose for their permit domain."""

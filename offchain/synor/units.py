@@ -94,6 +94,20 @@ def format_amount(base_units: int, decimals: int, symbol: str = "") -> str:
     return f"{text} {symbol}".rstrip()
 
 
+SYNOR_DECIMALS = 18
+"""SYNOR's decimals (and those of the oracle's 18-decimal USD)."""
+
+
+def format_synor(base_units: int) -> str:
+    """``12.5 SYNOR`` from base units (exact)."""
+    return format_amount(base_units, SYNOR_DECIMALS, "SYNOR")
+
+
+def money_json(base_units: int, decimals: int = SYNOR_DECIMALS) -> dict[str, str]:
+    """An amount for JSON output: base units and the exact decimal, both as strings."""
+    return {"base_units": str(base_units), "amount": format_amount(base_units, decimals)}
+
+
 def format_token_rate(price_per_second: int, decimals: int) -> str:
     """A fixed-point rate of base units per second as whole tokens per second (exact decimal text)."""
     return format_amount(price_per_second, decimals + 18)

@@ -12,18 +12,15 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from eth_account.signers.local import LocalAccount
-from web3 import Web3
 from web3.contract import Contract
 from web3.logs import DISCARD
-from web3.types import TxReceipt
 
-from synor.chain import Chain, ChainError
+from synor.chain import Chain, ChainError, checksum, tx_hash
 from synor.deployments import DeploymentError
-from synor.permit import PermitDomain, domain_separator, sign_permit
-from synor.units import format_amount, format_time
+from synor.permit import PermitDomain, discover_domain, sign_permit
+from synor.units import SYNOR_DECIMALS, format_amount, format_synor, format_time
 
-SYNOR_DECIMALS = 18
-USD_DECIMALS = 18
+USD_DECIMALS = SYNOR_DECIMALS  # the oracle's USD has 18 decimals too
 NO_CEILING = 2**256 - 1
 """What `allow` takes for "no ceiling" (stored, and read back by `consent`, as ``2**96 - 1``)."""
 STORED_NO_CEILING = 2**96 - 1
@@ -33,10 +30,6 @@ OPEN_ENDED = 2**32 - 1
 """A consent's ``untilPeriod`` while it is not revoked."""
 PERMIT_SECONDS = 3600
 """How long a deposit's permit stays valid."""
-
-
-def synor_text(amount: int) -> str:
-    return f"{format_amount(amount, SYNOR_DECIMALS)} SYNOR"
 
 
 def usd_text(amount: int) -> str:
@@ -148,34 +141,34 @@ class EscrowClient:
         return self.chain.contract("UsageSettlement", self.escrow.functions.settlement().call())
 
     def balance_of(self, account: str) -> int:
-        return int(self.escrow.functions.balanceOf(_cs(account)).call())
+        return int(self.escrow.functions.balanceOf(checksum(account)).call())
 
     def wallet_balance(self, account: str) -> int:
         """SYNOR ``account`` holds in its wallet (outside the escrow)."""
-        return int(self.token.functions.balanceOf(_cs(account)).call())
+        return int(self.token.functions.balanceOf(checksum(account)).call())
 
     def allowance(self, owner: str) -> int:
-        return int(self.token.functions.allowance(_cs(owner), self.escrow.address).call())
+        return int(self.token.functions.allowance(checksum(owner), self.escrow.address).call())
 
     def debt_of(self, account: str, operator: str) -> Debt:
-        synor, usd = self.escrow.functions.debtOf(_cs(account), _cs(operator)).call()
+        synor, usd = self.escrow.functions.debtOf(checksum(account), checksum(operator)).call()
         return Debt(int(synor), int(usd))
 
     def total_debt_of(self, account: str) -> Debt:
-        synor, usd = self.escrow.functions.totalDebtOf(_cs(account)).call()
+        synor, usd = self.escrow.functions.totalDebtOf(checksum(account)).call()
         return Debt(int(synor), int(usd))
 
     def headroom(self, account: str, operator: str) -> int | None:
         """What ``operator`` may still collect from ``account`` this period (None: no ceiling)."""
-        value = int(self.escrow.functions.headroom(_cs(account), _cs(operator)).call())
+        value = int(self.escrow.functions.headroom(checksum(account), checksum(operator)).call())
         return None if value == NO_CEILING else value
 
     def consent(self, account: str, operator: str) -> Consent:
         ceiling, spent, spent_period, until_period = self.escrow.functions.consent(
-            _cs(account), _cs(operator)
+            checksum(account), checksum(operator)
         ).call()
         return Consent(
-            operator=_cs(operator),
+            operator=checksum(operator),
             ceiling=None if int(ceiling) == STORED_NO_CEILING else int(ceiling),
             spent=int(spent),
             spent_period=int(spent_period),
@@ -186,11 +179,13 @@ class EscrowClient:
 
     def is_allowed(self, account: str, operator: str) -> bool:
         """Whether ``account`` has allowed ``operator`` and not revoked it."""
-        ceiling, _, _, until_period = self.escrow.functions.consent(_cs(account), _cs(operator)).call()
+        ceiling, _, _, until_period = self.escrow.functions.consent(
+            checksum(account), checksum(operator)
+        ).call()
         return int(ceiling) != 0 and int(until_period) == OPEN_ENDED
 
     def withdrawal(self, account: str) -> Withdrawal:
-        unlocks_at = int(self.escrow.functions.withdrawalUnlocksAt(_cs(account)).call())
+        unlocks_at = int(self.escrow.functions.withdrawalUnlocksAt(checksum(account)).call())
         return Withdrawal(unlocks_at, self.chain.now())
 
     def paused(self) -> bool:
@@ -203,13 +198,13 @@ class EscrowClient:
         """Every operator ``account`` ever allowed, in the order first allowed (from OperatorAllowed logs;
         debt can only arise for an operator that was allowed)."""
         found: dict[str, None] = {}
-        logs = self.chain.scan_logs(self.escrow.events.OperatorAllowed, {"account": _cs(account)})
+        logs = self.chain.scan_logs(self.escrow.events.OperatorAllowed, {"account": checksum(account)})
         for log in logs:
-            found.setdefault(_cs(log["args"]["operator"]), None)
+            found.setdefault(checksum(log["args"]["operator"]), None)
         return list(found)
 
     def state(self, account: str) -> AccountState:
-        address = _cs(account)
+        address = checksum(account)
         return AccountState(
             account=address,
             balance=self.balance_of(address),
@@ -232,33 +227,33 @@ class EscrowClient:
         held = self.wallet_balance(signer.address)
         if held < amount:
             raise ChainError(
-                f"{signer.address} holds {synor_text(held)}, less than the {synor_text(amount)} to deposit: "
+                f"{signer.address} holds {format_synor(held)}, less than the {format_synor(amount)} to deposit: "
                 "nothing sent"
             )
         functions = self.escrow.functions
         if self.allowance(signer.address) >= amount:
-            call = functions.deposit(_cs(account), amount)
+            call = functions.deposit(checksum(account), amount)
         elif permit:
             deadline = self.chain.now() + PERMIT_SECONDS
             v, r, s = self._sign_permit(signer, amount, deadline)
-            call = functions.depositWithPermit(_cs(account), amount, deadline, v, r, s)
+            call = functions.depositWithPermit(checksum(account), amount, deadline, v, r, s)
         else:
             approve = self.token.functions.approve(self.escrow.address, amount)
-            self.chain.send(signer, approve, f"approving {synor_text(amount)} for the escrow", final=False)
-            call = functions.deposit(_cs(account), amount)
-        receipt = self.chain.send(signer, call, f"depositing {synor_text(amount)}")
+            self.chain.send(signer, approve, f"approving {format_synor(amount)} for the escrow", final=False)
+            call = functions.deposit(checksum(account), amount)
+        receipt = self.chain.send(signer, call, f"depositing {format_synor(amount)}")
         events = self.escrow.events.Deposited().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
     def allow(self, signer: LocalAccount, operator: str, ceiling: int | None) -> Sent:
         """Allows ``operator`` to charge ``signer`` up to ``ceiling`` base units per period (None: no
         ceiling). Refused when ``operator`` is not a registered operator (its reports would be refused, and
         a mistyped address is likelier than an operator not yet registered) or when the consent is already
         exactly this."""
-        address = _cs(operator)
+        address = checksum(operator)
         if ceiling is not None and not 0 < ceiling <= MAX_CEILING:
             raise ChainError(
-                f"a ceiling must be more than 0 and at most {synor_text(MAX_CEILING)} (or none): nothing sent"
+                f"a ceiling must be more than 0 and at most {format_synor(MAX_CEILING)} (or none): nothing sent"
             )
         if not bool(self.settlement.functions.isOperator(address).call()):
             raise ChainError(
@@ -269,17 +264,17 @@ class EscrowClient:
             self.is_allowed(signer.address, address)
             and self.consent(signer.address, address).ceiling == ceiling
         ):
-            shown = "no ceiling" if ceiling is None else f"a ceiling of {synor_text(ceiling)} per period"
+            shown = "no ceiling" if ceiling is None else f"a ceiling of {format_synor(ceiling)} per period"
             raise ChainError(f"{address} is already allowed with {shown}: nothing sent")
         value = NO_CEILING if ceiling is None else ceiling
         receipt = self.chain.send(
             signer, self.escrow.functions.allow(address, value), "allowing the operator"
         )
-        return Sent(ceiling or 0, _hash(receipt))
+        return Sent(ceiling or 0, tx_hash(receipt))
 
     def revoke(self, signer: LocalAccount, operator: str) -> Sent:
         """Revokes ``operator``: refused when it was never allowed or is already revoked."""
-        address = _cs(operator)
+        address = checksum(operator)
         raw_ceiling, _, _, until_period = self.escrow.functions.consent(signer.address, address).call()
         if int(raw_ceiling) == 0:
             raise ChainError(f"{signer.address} never allowed {address}: nothing to revoke, nothing sent")
@@ -291,7 +286,7 @@ class EscrowClient:
         receipt = self.chain.send(signer, self.escrow.functions.revoke(address), "revoking the operator")
         events = self.escrow.events.OperatorRevoked().process_receipt(receipt, errors=DISCARD)
         last = int(events[0]["args"]["lastPeriod"]) if events else 0
-        return Sent(last, _hash(receipt))
+        return Sent(last, tx_hash(receipt))
 
     def request_withdrawal(self, signer: LocalAccount) -> Sent:
         """Asks to withdraw; returns when it unlocks (``Sent.amount``)."""
@@ -308,7 +303,7 @@ class EscrowClient:
         )
         events = self.escrow.events.WithdrawalRequested().process_receipt(receipt, errors=DISCARD)
         unlocks_at = int(events[0]["args"]["unlocksAt"]) if events else 0
-        return Sent(unlocks_at, _hash(receipt))
+        return Sent(unlocks_at, tx_hash(receipt))
 
     def cancel_withdrawal(self, signer: LocalAccount) -> Sent:
         if self.withdrawal(signer.address).unlocks_at == 0:
@@ -316,7 +311,7 @@ class EscrowClient:
         receipt = self.chain.send(
             signer, self.escrow.functions.cancelWithdrawal(), "cancelling the withdrawal"
         )
-        return Sent(0, _hash(receipt))
+        return Sent(0, tx_hash(receipt))
 
     def withdraw(self, signer: LocalAccount, to: str) -> Sent:
         """Withdraws the balance less outstanding debt to ``to``, once the request has unlocked."""
@@ -338,16 +333,16 @@ class EscrowClient:
         debt = self.total_debt_of(signer.address)
         if balance <= debt.synor:
             raise ChainError(
-                f"{signer.address}'s balance {synor_text(balance)} does not exceed its debt "
-                f"{synor_text(debt.synor)}: nothing to withdraw, nothing sent"
+                f"{signer.address}'s balance {format_synor(balance)} does not exceed its debt "
+                f"{format_synor(debt.synor)}: nothing to withdraw, nothing sent"
             )
-        receipt = self.chain.send(signer, self.escrow.functions.withdraw(_cs(to)), "withdrawing")
+        receipt = self.chain.send(signer, self.escrow.functions.withdraw(checksum(to)), "withdrawing")
         events = self.escrow.events.Withdrawn().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
     def collect_debt(self, signer: LocalAccount, account: str, operator: str) -> Sent:
         """Collects what can be collected now of ``account``'s debt to ``operator`` (anyone may)."""
-        holder, address = _cs(account), _cs(operator)
+        holder, address = checksum(account), checksum(operator)
         debt = self.debt_of(holder, address)
         if debt.zero:
             raise ChainError(f"{holder} owes {address} nothing: nothing to collect, nothing sent")
@@ -365,7 +360,7 @@ class EscrowClient:
         call = self.escrow.functions.collectDebt(holder, address)
         receipt = self.chain.send(signer, call, "collecting debt")
         events = self.escrow.events.DebtCollected().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
     # ------------------------------------------------------------------ permits
 
@@ -376,25 +371,11 @@ class EscrowClient:
 
     @cached_property
     def _permit_domain(self) -> PermitDomain:
-        """SYNOR's EIP-712 domain (EIP-5267), checked against its ``DOMAIN_SEPARATOR()``."""
-        token = self.token
-        try:
-            _, name, version, chain_id, verifying, _, _ = token.functions.eip712Domain().call()
-            domain = PermitDomain(str(name), str(version), int(chain_id), _cs(verifying))
-            matches = domain_separator(domain) == bytes(token.functions.DOMAIN_SEPARATOR().call())
-        except Exception:  # a token without EIP-2612 / EIP-5267 lacks these functions
-            matches = False
-        if not matches:
+        """SYNOR's EIP-2612 domain, checked against its ``DOMAIN_SEPARATOR()``."""
+        domain = discover_domain(self.token, self.chain.deployment.chain_id)
+        if domain is None:
             raise ChainError(
-                f"the SYNOR token {token.address} has no EIP-2612 permit this client can sign: deposit "
+                f"the SYNOR token {self.token.address} has no EIP-2612 permit this client can sign: deposit "
                 "without --permit (it approves first), nothing sent"
             )
         return domain
-
-
-def _cs(address: str) -> str:
-    return str(Web3.to_checksum_address(address))
-
-
-def _hash(receipt: TxReceipt) -> str:
-    return "0x" + bytes(receipt["transactionHash"]).hex()

@@ -13,15 +13,15 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_utils.crypto import keccak
-from web3 import Web3
 from web3.contract import Contract
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from synor.billing.escrow import Sent, escrow_address
-from synor.chain import Chain, ChainError
+from synor.chain import Chain, ChainError, checksum, tx_hash
 from synor.errors import describe_contract_error, describe_revert
 from synor.units import format_time
+from synor.usage.typed_data import Domain
 
 REGISTRAR_ROLE = keccak(text="REGISTRAR_ROLE")
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -152,23 +152,23 @@ class SettlementClient:
         return Period(index, self.closes_at(index), self.settlement_window, self.signer_delay)
 
     def is_operator(self, operator: str) -> bool:
-        return bool(self.settlement.functions.isOperator(_cs(operator)).call())
+        return bool(self.settlement.functions.isOperator(checksum(operator)).call())
 
     def is_registrar(self, address: str) -> bool:
-        return bool(self.settlement.functions.hasRole(REGISTRAR_ROLE, _cs(address)).call())
+        return bool(self.settlement.functions.hasRole(REGISTRAR_ROLE, checksum(address)).call())
 
     def signer_active_from(self, operator: str, signer: str) -> int:
         """When ``signer``'s signatures count for ``operator`` (0: not a signer)."""
-        return int(self.settlement.functions.signerActiveFrom(_cs(operator), _cs(signer)).call())
+        return int(self.settlement.functions.signerActiveFrom(checksum(operator), checksum(signer)).call())
 
     def status(self, operator: str) -> OperatorStatus:
         """Registration and signers (from SignerAdded/SignerRevoked logs, checked against the contract)."""
-        address = _cs(operator)
+        address = checksum(operator)
         seen: dict[str, None] = {}
         events = self.settlement.events
         for event in (events.SignerAdded, events.SignerRevoked):
             for log in self.chain.scan_logs(event, {"operator": address}):
-                seen.setdefault(_cs(log["args"]["signer"]), None)
+                seen.setdefault(checksum(log["args"]["signer"]), None)
         now = self.chain.now()
         signers, revoked = [], []
         for signer in seen:
@@ -183,24 +183,24 @@ class SettlementClient:
     # ------------------------------------------------------------------ operators (registrar)
 
     def register(self, signer: LocalAccount, operator: str) -> Sent:
-        address = _cs(operator)
+        address = checksum(operator)
         self._require_registrar(signer)
         if self.is_operator(address):
             raise ChainError(f"{address} is already a registered operator: nothing sent")
         receipt = self.chain.send(
             signer, self.settlement.functions.registerOperator(address), "registering the operator"
         )
-        return Sent(0, _hash(receipt))
+        return Sent(0, tx_hash(receipt))
 
     def deregister(self, signer: LocalAccount, operator: str) -> Sent:
-        address = _cs(operator)
+        address = checksum(operator)
         self._require_registrar(signer)
         if not self.is_operator(address):
             raise ChainError(f"{address} is not a registered operator: nothing to deregister, nothing sent")
         receipt = self.chain.send(
             signer, self.settlement.functions.deregisterOperator(address), "deregistering the operator"
         )
-        return Sent(0, _hash(receipt))
+        return Sent(0, tx_hash(receipt))
 
     def _require_registrar(self, signer: LocalAccount) -> None:
         if not self.is_registrar(signer.address):
@@ -213,7 +213,7 @@ class SettlementClient:
 
     def add_signer(self, operator: LocalAccount, signer: str) -> Sent:
         """Authorizes ``signer`` for the calling operator; ``Sent.amount`` is when it becomes active."""
-        address = _cs(signer)
+        address = checksum(signer)
         self._require_operator(operator)
         if address == ZERO_ADDRESS:
             raise ChainError("the zero address cannot sign: nothing sent")
@@ -225,10 +225,10 @@ class SettlementClient:
             )
         receipt = self.chain.send(operator, self.settlement.functions.addSigner(address), "adding the signer")
         added = self.settlement.events.SignerAdded().process_receipt(receipt)
-        return Sent(int(added[0]["args"]["activeFrom"]) if added else 0, _hash(receipt))
+        return Sent(int(added[0]["args"]["activeFrom"]) if added else 0, tx_hash(receipt))
 
     def revoke_signer(self, operator: LocalAccount, signer: str) -> Sent:
-        address = _cs(signer)
+        address = checksum(signer)
         if not self.signer_active_from(operator.address, address):
             raise ChainError(
                 f"{address} is not a signer of {operator.address}: nothing to revoke, nothing sent"
@@ -236,7 +236,7 @@ class SettlementClient:
         receipt = self.chain.send(
             operator, self.settlement.functions.revokeSigner(address), "revoking the signer"
         )
-        return Sent(0, _hash(receipt))
+        return Sent(0, tx_hash(receipt))
 
     def _require_operator(self, operator: LocalAccount) -> None:
         if not self.is_operator(operator.address):
@@ -249,18 +249,32 @@ class SettlementClient:
 
     def charged_cumulative(self, account: str, operator: str, resource: bytes, period: int) -> int:
         """The cumulative quantity already charged for (account, operator, resource, period)."""
-        call = self.settlement.functions.chargedCumulative(_cs(account), _cs(operator), resource, period)
+        call = self.settlement.functions.chargedCumulative(
+            checksum(account), checksum(operator), resource, period
+        )
         return int(call.call())
 
     def is_signer(self, operator: str, signer: str) -> bool:
-        return bool(self.settlement.functions.isSigner(_cs(operator), _cs(signer)).call())
+        return bool(self.settlement.functions.isSigner(checksum(operator), checksum(signer)).call())
+
+    def require_signer(self, operator: str, signer: str) -> None:
+        """Raises ChainError unless ``signer`` may sign for ``operator`` now."""
+        if not self.is_signer(operator, signer):
+            raise ChainError(
+                f"{signer} is not an active signer of operator {operator}: the settlement would refuse its "
+                "signatures (the operator adds it with `synor operator signer add`, active after the delay)"
+            )
+
+    def domain(self) -> Domain:
+        """The EIP-712 domain usage reports are signed in: this chain and this settlement contract."""
+        return Domain(self.chain.deployment.chain_id, self.settlement.address)
 
     def hash_report(self, report: ReportTuple) -> bytes:
         """The contract's EIP-712 digest of ``report`` (what a signer signs)."""
         return bytes(self.settlement.functions.hashReport(report).call())
 
     def hash_batch(self, operator: str, reports: Sequence[ReportTuple]) -> bytes:
-        return bytes(self.settlement.functions.hashBatch(_cs(operator), list(reports)).call())
+        return bytes(self.settlement.functions.hashBatch(checksum(operator), list(reports)).call())
 
     def preview(self, report: ReportTuple) -> str | None:
         """None when ``report`` would charge now, else the named error that would skip it."""
@@ -275,7 +289,7 @@ class SettlementClient:
 
     def settle(self, sender: LocalAccount, signed: Sequence[tuple[ReportTuple, str, bytes]]) -> Settled:
         """Submits reports each with its own ``(signer, signature)``."""
-        items = [(report, _cs(signer), signature) for report, signer, signature in signed]
+        items = [(report, checksum(signer), signature) for report, signer, signature in signed]
         receipt = self.chain.send(sender, self.settlement.functions.settle(items), "settling usage reports")
         return self._settled(receipt)
 
@@ -288,7 +302,9 @@ class SettlementClient:
         signature: bytes,
     ) -> Settled:
         """Submits ``reports`` under one ``UsageBatch`` signature."""
-        call = self.settlement.functions.settleBatch(_cs(operator), list(reports), _cs(signer), signature)
+        call = self.settlement.functions.settleBatch(
+            checksum(operator), list(reports), checksum(signer), signature
+        )
         receipt = self.chain.send(sender, call, "settling a signed usage batch")
         return self._settled(receipt)
 
@@ -308,12 +324,4 @@ class SettlementClient:
             )
             for log in events.ReportSkipped().process_receipt(receipt, errors=DISCARD)
         ]
-        return Settled(_hash(receipt), charged, skipped)
-
-
-def _cs(address: str) -> str:
-    return str(Web3.to_checksum_address(address))
-
-
-def _hash(receipt: TxReceipt) -> str:
-    return "0x" + bytes(receipt["transactionHash"]).hex()
+        return Settled(tx_hash(receipt), charged, skipped)

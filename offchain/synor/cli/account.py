@@ -13,12 +13,10 @@ import click
 
 from synor.cli.context import Context, pass_context
 from synor.cli.options import Address, Amount, Ceiling, account_option, dry_run_option, json_option
-from synor.units import format_amount, format_time, parse_amount
+from synor.units import SYNOR_DECIMALS, format_amount, format_synor, format_time, money_json, parse_amount
 
 if TYPE_CHECKING:
     from synor.billing.escrow import AccountState, Consent, Debt, EscrowClient
-
-SYNOR_DECIMALS = 18
 
 
 def _client(context: Context) -> EscrowClient:
@@ -27,20 +25,12 @@ def _client(context: Context) -> EscrowClient:
     return EscrowClient(context.chain)
 
 
-def _synor(amount: int) -> str:
-    return f"{format_amount(amount, SYNOR_DECIMALS)} SYNOR"
-
-
-def _money(amount: int) -> dict[str, str]:
-    return {"base_units": str(amount), "amount": format_amount(amount, SYNOR_DECIMALS)}
-
-
 def _debt_json(debt: Debt) -> dict[str, Any]:
-    return {"synor": _money(debt.synor), "usd": _money(debt.usd)}
+    return {"synor": money_json(debt.synor), "usd": money_json(debt.usd)}
 
 
 def _debt_text(debt: Debt) -> str:
-    text = _synor(debt.synor)
+    text = format_synor(debt.synor)
     return f"{text} + {format_amount(debt.usd, 18)} USD (unpriced)" if debt.usd else text
 
 
@@ -52,9 +42,9 @@ def _consent_json(consent: Consent, period: int) -> dict[str, Any]:
     return {
         "operator": consent.operator,
         "status": "revoked" if consent.revoked else "allowed",
-        "ceiling": None if consent.ceiling is None else _money(consent.ceiling),
-        "spent_this_period": _money(_spent_now(consent, period)),
-        "headroom": None if consent.headroom is None else _money(consent.headroom),
+        "ceiling": None if consent.ceiling is None else money_json(consent.ceiling),
+        "spent_this_period": money_json(_spent_now(consent, period)),
+        "headroom": None if consent.headroom is None else money_json(consent.headroom),
         "until_period": consent.until_period,
         "debt": _debt_json(consent.debt),
     }
@@ -65,10 +55,12 @@ def _consent_text(consent: Consent, period: int) -> str:
         status = f"revoked (may charge usage up to period {consent.until_period})"
     else:
         status = "allowed"
-    ceiling = "no ceiling" if consent.ceiling is None else f"ceiling {_synor(consent.ceiling)} per period"
-    headroom = "unlimited" if consent.headroom is None else _synor(consent.headroom)
+    ceiling = (
+        "no ceiling" if consent.ceiling is None else f"ceiling {format_synor(consent.ceiling)} per period"
+    )
+    headroom = "unlimited" if consent.headroom is None else format_synor(consent.headroom)
     return (
-        f"  {consent.operator}: {status}, {ceiling}, spent {_synor(_spent_now(consent, period))} this period, "
+        f"  {consent.operator}: {status}, {ceiling}, spent {format_synor(_spent_now(consent, period))} this period, "
         f"headroom {headroom}; debt {_debt_text(consent.debt)}"
     )
 
@@ -77,7 +69,7 @@ def _state_json(state: AccountState) -> dict[str, Any]:
     return {
         "account": state.account,
         "period": state.period,
-        "balance": _money(state.balance),
+        "balance": money_json(state.balance),
         "total_debt": _debt_json(state.total_debt),
         "withdrawal": {
             "status": state.withdrawal.status,
@@ -125,12 +117,12 @@ def deposit(
         {
             "account": credited,
             "from": signer.address,
-            "deposited": _money(sent.amount),
-            "balance": _money(balance),
+            "deposited": money_json(sent.amount),
+            "balance": money_json(balance),
             "transaction": sent.tx_hash,
         },
-        f"deposited {_synor(sent.amount)} from {signer.address} into {credited} (tx {sent.tx_hash}); "
-        f"balance {_synor(balance)}",
+        f"deposited {format_synor(sent.amount)} from {signer.address} into {credited} (tx {sent.tx_hash}); "
+        f"balance {format_synor(balance)}",
     )
 
 
@@ -146,7 +138,7 @@ def balance(context: Context, holder: str | None, account: str | None, as_json: 
         context.emit_json(_state_json(state))
         return
     out = context.out
-    out.print(f"{state.account}: prepaid balance {_synor(state.balance)} (period {state.period})")
+    out.print(f"{state.account}: prepaid balance {format_synor(state.balance)} (period {state.period})")
     out.print(f"  debt in total: {_debt_text(state.total_debt)}")
     out.print(f"  {state.withdrawal.describe()}")
     if not state.consents:
@@ -180,12 +172,12 @@ def allow(
     client = _client(context)
     signer = context.signer(account)
     sent = client.allow(signer, operator, ceiling)
-    shown = "no ceiling" if ceiling is None else f"a ceiling of {_synor(ceiling)} per period"
+    shown = "no ceiling" if ceiling is None else f"a ceiling of {format_synor(ceiling)} per period"
     context.report(
         {
             "account": signer.address,
             "operator": operator,
-            "ceiling": None if ceiling is None else _money(ceiling),
+            "ceiling": None if ceiling is None else money_json(ceiling),
             "transaction": sent.tx_hash,
         },
         f"{signer.address} allowed {operator} with {shown} (tx {sent.tx_hash})",
@@ -265,12 +257,12 @@ def withdraw(
         {
             "account": signer.address,
             "to": recipient,
-            "withdrawn": _money(sent.amount),
-            "balance": _money(remaining),
+            "withdrawn": money_json(sent.amount),
+            "balance": money_json(remaining),
             "transaction": sent.tx_hash,
         },
-        f"withdrew {_synor(sent.amount)} from {signer.address} to {recipient} (tx {sent.tx_hash}); "
-        f"{_synor(remaining)} stays for outstanding debt",
+        f"withdrew {format_synor(sent.amount)} from {signer.address} to {recipient} (tx {sent.tx_hash}); "
+        f"{format_synor(remaining)} stays for outstanding debt",
     )
 
 
@@ -309,11 +301,11 @@ def debt(
             {
                 "account": address,
                 "operator": operator,
-                "collected": _money(sent.amount),
+                "collected": money_json(sent.amount),
                 "debt": _debt_json(left),
                 "transaction": sent.tx_hash,
             },
-            f"collected {_synor(sent.amount)} of {address}'s debt to {operator} (tx {sent.tx_hash}); "
+            f"collected {format_synor(sent.amount)} of {address}'s debt to {operator} (tx {sent.tx_hash}); "
             f"still owed: {_debt_text(left)}",
         )
         return

@@ -36,7 +36,7 @@ from synor.cli.options import (
 from synor.cli.usage import opened_store, store_option
 from synor.errors import ChainError
 from synor.runner import Outcome, Runner, with_backoff
-from synor.units import format_amount
+from synor.units import format_amount, format_synor
 
 if TYPE_CHECKING:
     from synor.oracle.client import OracleClient, Round
@@ -365,18 +365,13 @@ def keeper_meter(
     from synor.billing.settlement import SettlementClient
     from synor.metering.keeper import MeterKeeper
     from synor.usage.signing import sign_batch
-    from synor.usage.typed_data import Domain
 
     signer = context.signer(account)
     client = SettlementClient(context.chain)
     reported = operators or (signer.address,)
     for operator in reported:
-        if not client.is_signer(operator, signer.address):
-            raise ChainError(
-                f"{signer.address} is not an active signer of operator {operator}: the settlement would refuse "
-                "its reports (the operator adds it with `synor operator signer add`, active after the delay)"
-            )
-    domain = Domain(context.chain.deployment.chain_id, client.settlement.address)
+        client.require_signer(operator, signer.address)
+    domain = client.domain()
 
     with opened_store(store_url) as store:
         meter = MeterKeeper(
@@ -407,7 +402,7 @@ def keeper_meter(
                  "settled": result.plan.settled, "closed": len(result.plan.closed),
                  "transactions": [s.tx_hash for s in result.settled]},
                 f"reported {result.plan.reports} aggregate(s) in {len(result.settled)} transaction(s): charged "
-                f"{format_amount(result.amount, 18)} SYNOR, collected {format_amount(result.collected, 18)}; "
+                f"{format_synor(result.amount)}, collected {format_synor(result.collected)}; "
                 f"{result.plan.settled} already settled",
             )  # fmt: skip
             return Outcome()

@@ -13,12 +13,18 @@ import click
 from synor.cli.context import Context, pass_context
 from synor.cli.options import Address, Amount, account_option, dry_run_option, json_option
 from synor.errors import ChainError
-from synor.units import format_amount, format_duration, format_time, parse_amount
+from synor.units import (
+    SYNOR_DECIMALS,
+    format_amount,
+    format_duration,
+    format_synor,
+    format_time,
+    money_json,
+    parse_amount,
+)
 
 if TYPE_CHECKING:
     from synor.revenue.client import RevenueClient, StakePosition
-
-SYNOR_DECIMALS = 18
 
 
 def _client(context: Context) -> RevenueClient:
@@ -27,20 +33,12 @@ def _client(context: Context) -> RevenueClient:
     return RevenueClient(context.chain)
 
 
-def _synor(amount: int) -> str:
-    return f"{format_amount(amount, SYNOR_DECIMALS)} SYNOR"
-
-
-def _money(amount: int, decimals: int = SYNOR_DECIMALS) -> dict[str, str]:
-    return {"base_units": str(amount), "amount": format_amount(amount, decimals)}
-
-
 def _position_json(position: StakePosition) -> dict[str, Any]:
     return {
-        "staked": _money(position.staked),
-        "cooling": _money(position.cooling),
+        "staked": money_json(position.staked),
+        "cooling": money_json(position.cooling),
         "unlock_at": position.unlock_at or None,
-        "total_staked": _money(position.total_staked),
+        "total_staked": money_json(position.total_staked),
         "cooldown_seconds": position.cooldown,
     }
 
@@ -58,10 +56,10 @@ def stake(context: Context, amount: str, account: str | None, dry_run: bool, as_
     sent = client.stake(signer, parse_amount(amount, SYNOR_DECIMALS))
     position = client.position(signer.address)
     context.report(
-        {"account": signer.address, "staked": _money(sent.amount), "transaction": sent.tx_hash}
+        {"account": signer.address, "staked": money_json(sent.amount), "transaction": sent.tx_hash}
         | {"position": _position_json(position)},
-        f"staked {_synor(sent.amount)} from {signer.address} (tx {sent.tx_hash}); "
-        f"now staking {_synor(position.staked)} of {_synor(position.total_staked)}",
+        f"staked {format_synor(sent.amount)} from {signer.address} (tx {sent.tx_hash}); "
+        f"now staking {format_synor(position.staked)} of {format_synor(position.total_staked)}",
     )
 
 
@@ -89,27 +87,27 @@ def unstake(
             )
         if now < position.unlock_at:
             raise ChainError(
-                f"{_synor(position.cooling)} unlocks in {format_duration(position.unlock_at - now)} "
+                f"{format_synor(position.cooling)} unlocks in {format_duration(position.unlock_at - now)} "
                 f"({format_time(position.unlock_at)}): nothing sent"
             )
         sent = client.withdraw(signer)
         context.report(
-            {"account": signer.address, "withdrawn": _money(sent.amount), "transaction": sent.tx_hash},
-            f"withdrew {_synor(sent.amount)} to {signer.address} (tx {sent.tx_hash})",
+            {"account": signer.address, "withdrawn": money_json(sent.amount), "transaction": sent.tx_hash},
+            f"withdrew {format_synor(sent.amount)} to {signer.address} (tx {sent.tx_hash})",
         )
         return
     assert amount is not None
     base_units = parse_amount(amount, SYNOR_DECIMALS)
     if base_units > position.staked:
         raise ChainError(
-            f"{signer.address} stakes {_synor(position.staked)}: cannot unstake {_synor(base_units)}"
+            f"{signer.address} stakes {format_synor(position.staked)}: cannot unstake {format_synor(base_units)}"
         )
     sent = client.request_unstake(signer, base_units)
     after = client.position(signer.address)
     context.report(
-        {"account": signer.address, "unstaking": _money(sent.amount), "transaction": sent.tx_hash}
+        {"account": signer.address, "unstaking": money_json(sent.amount), "transaction": sent.tx_hash}
         | {"position": _position_json(after)},
-        f"unstaking {_synor(sent.amount)} (tx {sent.tx_hash}): withdraw with `synor unstake --withdraw` "
+        f"unstaking {format_synor(sent.amount)} (tx {sent.tx_hash}): withdraw with `synor unstake --withdraw` "
         f"from {format_time(after.unlock_at)}",
     )
 
@@ -136,8 +134,8 @@ def rewards(context: Context, holder: str | None, account: str | None, as_json: 
                     {
                         "token": t.address,
                         "symbol": t.symbol,
-                        "earned": _money(t.earned, t.decimals),
-                        "claimed": _money(t.claimed, t.decimals),
+                        "earned": money_json(t.earned, t.decimals),
+                        "claimed": money_json(t.claimed, t.decimals),
                         "retired": t.retired,
                     }
                     for t in tokens
@@ -145,10 +143,12 @@ def rewards(context: Context, holder: str | None, account: str | None, as_json: 
             }
         )
         return
-    context.out.print(f"{address} stakes {_synor(position.staked)} of {_synor(position.total_staked)}")
+    context.out.print(
+        f"{address} stakes {format_synor(position.staked)} of {format_synor(position.total_staked)}"
+    )
     if position.cooling:
         context.out.print(
-            f"  cooling down {_synor(position.cooling)}, withdrawable from {format_time(position.unlock_at)}"
+            f"  cooling down {format_synor(position.cooling)}, withdrawable from {format_time(position.unlock_at)}"
         )
     for t in tokens:
         note = " (retired)" if t.retired else ""

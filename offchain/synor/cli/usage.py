@@ -332,15 +332,9 @@ def status(
 def _charged_on_chain(context: Context, keys: list[AggregateKey]) -> dict[AggregateKey, int]:
     """The cumulative the settlement contract charged for each aggregate."""
     from synor.billing.settlement import SettlementClient
-    from synor.pricing.catalogue import CATALOGUE
+    from synor.metering.keeper import charged_on_chain
 
-    client = SettlementClient(context.chain)
-    return {
-        key: client.charged_cumulative(
-            key.account, key.operator, CATALOGUE[key.resource].resource_id, key.period
-        )
-        for key in keys
-    }
+    return charged_on_chain(SettlementClient(context.chain), keys)
 
 
 def _settlement_text(total: int, settled: int) -> str:

@@ -17,24 +17,22 @@ import click
 from synor.cli.context import Context, pass_context
 from synor.cli.options import account_option, dry_run_option, json_option
 from synor.errors import ChainError
-from synor.units import InputError, format_amount
+from synor.units import InputError, format_amount, format_synor
 
 if TYPE_CHECKING:
     from synor.billing.settlement import Settled, SettlementClient
     from synor.usage.files import SignedFile
     from synor.usage.typed_data import Domain
 
-SYNOR_DECIMALS = 18
 
 file_argument = click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 
 
 def _settlement(context: Context) -> tuple[SettlementClient, Domain]:
     from synor.billing.settlement import SettlementClient
-    from synor.usage.typed_data import Domain
 
     client = SettlementClient(context.chain)
-    return client, Domain(context.chain.deployment.chain_id, client.settlement.address)
+    return client, client.domain()
 
 
 @click.command()
@@ -65,11 +63,7 @@ def sign(
     signer = context.signer(account)
     client, domain = _settlement(context)
     for operator in sorted(operators):
-        if not client.is_signer(operator, signer.address):
-            raise ChainError(
-                f"{signer.address} is not an active signer of operator {operator}: the settlement would refuse "
-                "its signatures (the operator adds it with `synor operator signer add`, active after the delay)"
-            )
+        client.require_signer(operator, signer.address)
     if each:
         signed = SignedFile(
             domain.settlement,
@@ -156,10 +150,7 @@ def _preflight(client: SettlementClient, domain: Domain, signed: SignedFile) -> 
             raise InputError(
                 f"the batch signature is not {signed.signer}'s: the file was altered or signed by another key"
             )
-        if not client.is_signer(signed.operator, signed.signer):
-            raise ChainError(
-                f"{signed.signer} is not an active signer of operator {signed.operator}: nothing sent"
-            )
+        client.require_signer(signed.operator, signed.signer)
     for index, report in enumerate(signed.reports):
         if signed.mode == "reports":
             if recover_report_signer(domain, report, signed.signatures[index]) != signed.signer:
@@ -202,19 +193,15 @@ def _print_settled(context: Context, settled: Settled) -> None:
     total = sum(c.amount for c in settled.charged)
     collected = sum(c.collected for c in settled.charged)
     context.out.print(
-        f"settled {len(settled.charged)} report(s) (tx {settled.tx_hash}): charged {_synor(total)}, "
-        f"collected {_synor(collected)}, debt {_synor(total - collected)}"
+        f"settled {len(settled.charged)} report(s) (tx {settled.tx_hash}): charged {format_synor(total)}, "
+        f"collected {format_synor(collected)}, debt {format_synor(total - collected)}"
     )
     for line in lines:
         usd = f" (USD {format_amount(int(line['usdAmount']), 18)})" if line["usdAmount"] != "0" else ""
         context.out.print(
             f"  {line['account']}  {line['resource']:<22} period {line['period']}  "
-            f"{line['previousCumulative']} → {line['cumulativeQuantity']}: {_synor(int(line['amount']))}{usd}, "
-            f"collected {_synor(int(line['collected']))}"
+            f"{line['previousCumulative']} → {line['cumulativeQuantity']}: {format_synor(int(line['amount']))}{usd}, "
+            f"collected {format_synor(int(line['collected']))}"
         )
     for item in skipped:
         context.out.print(f"  skipped report {item['index']} ({item['account']}): {item['reason']}")
-
-
-def _synor(amount: int) -> str:
-    return f"{format_amount(amount, SYNOR_DECIMALS)} SYNOR"

@@ -9,7 +9,7 @@ back-off, saying so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -71,12 +71,7 @@ class MeterKeeper:
             raise StoreUnavailable(f"usage store: {error}") from None
         current = self.settlement.current_period()
         keys = candidates(aggregates, self.operators, current)
-        charged = {
-            key: self.settlement.charged_cumulative(
-                key.account, key.operator, CATALOGUE[key.resource].resource_id, key.period
-            )
-            for key in keys
-        }
+        charged = charged_on_chain(self.settlement, keys)
         now = self.settlement.chain.now()
         open_periods = [p for p in sorted({key.period for key in keys}) if self.settlement.closes_at(p) > now]
         oldest_open = open_periods[0] if open_periods else current + 1
@@ -113,6 +108,16 @@ class MeterKeeper:
             cumulative,
             evidence,
         )
+
+
+def charged_on_chain(settlement: SettlementClient, keys: Iterable[AggregateKey]) -> dict[AggregateKey, int]:
+    """The cumulative the settlement contract has charged for each aggregate (one call each)."""
+    return {
+        key: settlement.charged_cumulative(
+            key.account, key.operator, CATALOGUE[key.resource].resource_id, key.period
+        )
+        for key in keys
+    }
 
 
 def _describe(key: AggregateKey) -> str:

@@ -13,7 +13,7 @@ from web3.contract.contract import ContractFunction
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from synor.chain import Chain, ChainError
+from synor.chain import Chain, ChainError, checksum, tx_hash
 from synor.revenue.settle import Step, StepKind, TokenState
 
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -123,17 +123,17 @@ class RevenueClient:
         return {name: int(value) for name, value in zip(BOOK_FIELDS, values, strict=True)}
 
     def claimable(self, token: str, account: str) -> int:
-        return int(self.splitter.functions.claimable(_cs(token), _cs(account)).call())
+        return int(self.splitter.functions.claimable(checksum(token), checksum(account)).call())
 
     def claimed(self, token: str, account: str) -> int:
-        return int(self.splitter.functions.claimed(_cs(token), _cs(account)).call())
+        return int(self.splitter.functions.claimed(checksum(token), checksum(account)).call())
 
     def staking_earned(self, token: str, account: str) -> tuple[int, int]:
         """``(earned, claimed)`` of ``account`` in the staking contract, zeros for a non-reward token."""
-        if not self.staking.functions.isRewardToken(_cs(token)).call():
+        if not self.staking.functions.isRewardToken(checksum(token)).call():
             return 0, 0
-        earned = int(self.staking.functions.earned(_cs(token), _cs(account)).call())
-        claimed = int(self.staking.functions.claimed(_cs(token), _cs(account)).call())
+        earned = int(self.staking.functions.earned(checksum(token), checksum(account)).call())
+        claimed = int(self.staking.functions.claimed(checksum(token), checksum(account)).call())
         return earned, claimed
 
     def rewards(self, account: str) -> list[StakingReward]:
@@ -147,11 +147,11 @@ class RevenueClient:
             token = self.erc20(address)
             found.append(
                 StakingReward(
-                    address=_cs(address),
+                    address=checksum(address),
                     symbol=str(token.functions.symbol().call()),
                     decimals=int(token.functions.decimals().call()),
-                    earned=int(functions.earned(_cs(address), _cs(account)).call()),
-                    claimed=int(functions.claimed(_cs(address), _cs(account)).call()),
+                    earned=int(functions.earned(checksum(address), checksum(account)).call()),
+                    claimed=int(functions.claimed(checksum(address), checksum(account)).call()),
                     retired=retired,
                 )
             )
@@ -167,7 +167,7 @@ class RevenueClient:
         if pair_address != ZERO_ADDRESS:
             pair = self.chain.w3.eth.contract(address=Web3.to_checksum_address(pair_address), abi=PAIR_ABI)
             r0, r1, _ = pair.functions.getReserves().call()
-            token0 = _cs(pair.functions.token0().call())
+            token0 = checksum(pair.functions.token0().call())
             reserve_in, reserve_out = (r0, r1) if token0 == address else (r1, r0)
         return TokenState(
             token=address,
@@ -207,14 +207,16 @@ class RevenueClient:
     # ------------------------------------------------------------------ writes
 
     def claim(self, signer: LocalAccount, token: str) -> Sent:
-        receipt = self._send(signer, self.splitter.functions.claim(_cs(token)), "claiming")
+        receipt = self._send(signer, self.splitter.functions.claim(checksum(token)), "claiming")
         events = self.splitter.events.Claimed().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
     def claim_staking(self, signer: LocalAccount, token: str) -> Sent:
-        receipt = self._send(signer, self.staking.functions.claim(_cs(token)), "claiming staking rewards")
+        receipt = self._send(
+            signer, self.staking.functions.claim(checksum(token)), "claiming staking rewards"
+        )
         events = self.staking.events.RewardClaimed().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
     def stake(self, signer: LocalAccount, amount: int) -> Sent:
         """Stakes ``amount`` base units of SYNOR, approving exactly the missing allowance first."""
@@ -232,7 +234,7 @@ class RevenueClient:
             self.chain.send(signer, approve, "approving SYNOR", final=False)
         receipt = self._send(signer, self.staking.functions.stake(amount), "staking")
         events = self.staking.events.Staked().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
     def request_unstake(self, signer: LocalAccount, amount: int) -> Sent:
         """Stops staking ``amount`` base units now; withdrawable after the cool-down."""
@@ -241,14 +243,14 @@ class RevenueClient:
         call = self.staking.functions.requestUnstake(amount)
         receipt = self._send(signer, call, "requesting unstake")
         events = self.staking.events.UnstakeRequested().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
     def position(self, account: str) -> StakePosition:
         """``account``'s stake, what is cooling down and when it unlocks, and the cool-down length."""
         functions = self.staking.functions
-        cooling, unlock_at = functions.cooling(_cs(account)).call()
+        cooling, unlock_at = functions.cooling(checksum(account)).call()
         return StakePosition(
-            staked=int(functions.stakeOf(_cs(account)).call()),
+            staked=int(functions.stakeOf(checksum(account)).call()),
             cooling=int(cooling),
             unlock_at=int(unlock_at),
             total_staked=int(functions.totalStaked().call()),
@@ -259,18 +261,18 @@ class RevenueClient:
         """Returns the SYNOR whose cool-down has ended."""
         receipt = self._send(signer, self.staking.functions.withdraw(), "withdrawing")
         events = self.staking.events.Withdrawn().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
     def split(self, signer: LocalAccount, token: str) -> Sent:
-        receipt = self._send(signer, self.splitter.functions.split(_cs(token)), "splitting")
+        receipt = self._send(signer, self.splitter.functions.split(checksum(token)), "splitting")
         events = self.splitter.events.ServiceRevenueSplit().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
     def buyback(self, signer: LocalAccount, token: str, amount: int, min_out: int) -> Sent:
-        call = self.splitter.functions.buyBack(_cs(token), amount, min_out)
+        call = self.splitter.functions.buyBack(checksum(token), amount, min_out)
         receipt = self._send(signer, call, "buying back SYNOR")
         events = self.splitter.events.BoughtBackAndBurned().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["synorBurned"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["synorBurned"]) for e in events), tx_hash(receipt))
 
     def _send(self, signer: LocalAccount, call: ContractFunction, what: str) -> TxReceipt:
         """Through the one transaction sender (estimate, gas headroom, named errors, dry runs)."""
@@ -278,7 +280,7 @@ class RevenueClient:
 
     def execute(self, signer: LocalAccount, step: Step) -> Sent:
         """Sends one planned settlement step."""
-        token = _cs(step.token)
+        token = checksum(step.token)
         if step.kind is StepKind.SPLIT:
             return self.split(signer, token)
         if step.kind is StepKind.BUYBACK:
@@ -288,14 +290,14 @@ class RevenueClient:
             events: Any = self.splitter.events.StakerRewardsReleased().process_receipt(
                 receipt, errors=DISCARD
             )
-            return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+            return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
         if step.kind is StepKind.SYNC:
             receipt = self._send(signer, self.staking.functions.sync(token), "syncing staking rewards")
             events = self.staking.events.RewardsSynced().process_receipt(receipt, errors=DISCARD)
-            return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+            return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
         receipt = self._send(signer, self.splitter.functions.burn(), "burning SYNOR")
         events = self.splitter.events.Burned().process_receipt(receipt, errors=DISCARD)
-        return Sent(sum(int(e["args"]["amount"]) for e in events), _hash(receipt))
+        return Sent(sum(int(e["args"]["amount"]) for e in events), tx_hash(receipt))
 
 
 PAIR_ABI: list[dict[str, Any]] = [
@@ -319,11 +321,3 @@ PAIR_ABI: list[dict[str, Any]] = [
     },
 ]
 """The two Uniswap V2 pair reads the keeper needs (the pair is third-party; its ABI is not shipped)."""
-
-
-def _cs(address: str) -> str:
-    return Web3.to_checksum_address(address)
-
-
-def _hash(receipt: TxReceipt) -> str:
-    return "0x" + bytes(receipt["transactionHash"]).hex()

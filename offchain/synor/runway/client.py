@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,10 +12,9 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import BadFunctionCallOutput, ContractLogicError
 from web3.logs import DISCARD
-from web3.types import TxReceipt
 
-from synor.chain import Chain, ChainError
-from synor.permit import PermitDomain, domain_separator, sign_permit
+from synor.chain import Chain, ChainError, tx_hash
+from synor.permit import PermitDomain, discover_domain, sign_permit
 
 
 @dataclass(frozen=True)
@@ -189,7 +187,7 @@ class FactoryClient:
         created = self.factory.events.ApplicationCreated().process_receipt(receipt, errors=DISCARD)
         app = created[0]["args"]["app"]
         return Purchase(
-            app, prefund_seconds, cost, int(self.factory.functions.runway(app).call()), _hash(receipt)
+            app, prefund_seconds, cost, int(self.factory.functions.runway(app).call()), tx_hash(receipt)
         )
 
     def extend(self, signer: LocalAccount, app: str, seconds: int, max_cost: int | None = None) -> Purchase:
@@ -219,7 +217,7 @@ class FactoryClient:
             seconds,
             int(paid["amount"]),
             int(self.factory.functions.runway(address).call()),
-            _hash(receipt),
+            tx_hash(receipt),
         )
 
     def import_application(
@@ -246,7 +244,11 @@ class FactoryClient:
         call = self.factory.functions.importApplication(address, location, prefund_seconds)
         receipt = self.chain.send(signer, call, "importing the application")
         return Purchase(
-            address, prefund_seconds, cost, int(self.factory.functions.runway(address).call()), _hash(receipt)
+            address,
+            prefund_seconds,
+            cost,
+            int(self.factory.functions.runway(address).call()),
+            tx_hash(receipt),
         )
 
     @cached_property
@@ -302,36 +304,8 @@ class FactoryClient:
 
     @cached_property
     def _permit_domain(self) -> PermitDomain | None:
-        """The token's EIP-2612 domain, checked against its `DOMAIN_SEPARATOR()`; None without a permit
-        (or with a domain this client cannot reproduce), in which case payments approve first."""
-        token = self.token_contract
-        try:
-            separator = bytes(token.functions.DOMAIN_SEPARATOR().call())
-            token.functions.nonces(self.factory.address).call()
-        except Exception:  # a token without EIP-2612 simply lacks these functions
-            return None
-        for domain in self._domain_candidates():
-            if domain_separator(domain) == separator:
-                return domain
-        return None
-
-    def _domain_candidates(self) -> list[PermitDomain]:
-        token = self.token_contract
-        try:  # EIP-5267: the token says what its domain is
-            _, name, version, chain_id, verifying_contract, _, _ = token.functions.eip712Domain().call()
-            return [PermitDomain(name, version, chain_id, verifying_contract)]
-        except Exception:  # no EIP-5267 (mainnet USDC): its name, its version() or "1", this chain
-            name = str(token.functions.name().call())
-            versions = ["1", "2"]
-            with contextlib.suppress(Exception):
-                versions.insert(
-                    0,
-                    str(
-                        self.chain.w3.eth.contract(token.address, abi=_VERSION_ABI).functions.version().call()
-                    ),
-                )
-            chain_id = self.chain.deployment.chain_id
-            return [PermitDomain(name, version, chain_id, token.address) for version in versions]
+        """The token's EIP-2612 domain (None without a permit: payments approve first)."""
+        return discover_domain(self.token_contract, self.chain.deployment.chain_id)
 
     def _sign_permit(self, signer: LocalAccount, value: int, deadline: int) -> tuple[int, bytes, bytes]:
         domain = self._permit_domain
@@ -340,26 +314,10 @@ class FactoryClient:
         return sign_permit(signer.key, domain, signer.address, self.factory.address, value, nonce, deadline)
 
 
-_VERSION_ABI = [
-    {
-        "type": "function",
-        "name": "version",
-        "inputs": [],
-        "outputs": [{"type": "string"}],
-        "stateMutability": "view",
-    }
-]
-"""The `version()` getter that tokens without EIP-5267 (mainnet USDC) expose for their permit domain."""
-
-
 def _checksum(address: str | None) -> str:
     if address is None or not Web3.is_address(address):
         raise ChainError(f"{address!r} is not an address: expected 0x followed by 40 hex digits")
     return str(Web3.to_checksum_address(address))
-
-
-def _hash(receipt: TxReceipt) -> str:
-    return "0x" + bytes(receipt["transactionHash"]).hex()
 
 
 def _units(amount: int, token: TokenInfo) -> str:

@@ -14,13 +14,14 @@ from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_typing import Hash32
 
 from bench.metric import execution, gas
 from devstack.pricing import PriceBookOptions, deploy_price_book
 from devstack.revenue import RevenueOptions, deploy_revenue
 from devstack.usage import UsageBillingOptions, deploy_usage_billing
 from synor.pricing.catalogue import CATALOGUE
+from synor.usage.signing import sign_batch, sign_report
+from synor.usage.typed_data import Domain, Report
 
 SYNOR = 10**18
 DAY = 86_400
@@ -29,12 +30,8 @@ RESOURCES = ("storage.capacity", "storage.retrieval", "database.queries", "compu
 EVIDENCE = b"\x42" * 32
 
 
-def _report(account: str, operator: str, resource: str, period: int, quantity: int) -> tuple[Any, ...]:
+def _report(account: str, operator: str, resource: str, period: int, quantity: int) -> Report:
     return (account, operator, CATALOGUE[resource].resource_id, period, quantity, EVIDENCE)
-
-
-def _sign(signer: LocalAccount, digest: bytes) -> bytes:
-    return bytes(signer.unsafe_sign_hash(Hash32(digest)).signature)
 
 
 def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
@@ -83,27 +80,28 @@ def run(project: Any, accounts: Any) -> dict[str, dict[str, Any]]:
         chain.provider.set_balance(payer.address, 10**18)
         escrow.allow(operator, 2**256 - 1, sender=payer)
 
-    signer: LocalAccount = Account.from_key(
-        "0x" + "5a" * 32
-    )  # fixed: signatures (calldata) are deterministic
+    # A fixed key: signatures, hence calldata and gas, are the same on every run.
+    signer: LocalAccount = Account.from_key("0x" + "5a" * 32)
     settlement.addSigner(signer.address, sender=operator)
     chain.pending_timestamp = int(chain.blocks.head.timestamp) + DAY + 1
     chain.mine()
     period = int(settlement.currentPeriod())
 
-    def batch(step: int) -> list[tuple[Any, ...]]:
+    def batch(step: int) -> list[Report]:
         return [
             _report(payer.address, operator.address, resource, period, step * 10**15)
             for payer in payers
             for resource in RESOURCES
         ]
 
-    def settle_signed(reports: list[tuple[Any, ...]]) -> Any:
-        signed = [(r, signer.address, _sign(signer, bytes(settlement.hashReport(r)))) for r in reports]
+    domain = Domain(int(chain.chain_id), settlement.address)
+
+    def settle_signed(reports: list[Report]) -> Any:
+        signed = [(r, signer.address, sign_report(signer, domain, r)) for r in reports]
         return settlement.settle(signed, sender=deployer)
 
-    def settle_batch(reports: list[tuple[Any, ...]]) -> Any:
-        signature = _sign(signer, bytes(settlement.hashBatch(operator.address, reports)))
+    def settle_batch(reports: list[Report]) -> Any:
+        signature = sign_batch(signer, domain, operator.address, reports)
         return settlement.settleBatch(operator.address, reports, signer.address, signature, sender=deployer)
 
     opened = settle_signed(batch(1))

@@ -255,12 +255,19 @@ def refused(command: str) -> None:
     console.print(f"{result.stderr.strip().splitlines()[-1]}  [dim](exit {result.returncode})[/dim]")
 
 
-def usage_walkthrough(record: dict[str, dict[str, str]]) -> None:
+def billing_periods(record: dict[str, dict[str, str]]) -> tuple[int, int]:
+    """The price book's genesis and period length: the billing periods on this chain."""
     from web3 import Web3
 
     from synor.artifacts import abi
 
-    contracts = record["contracts"]
+    book = Web3(Web3.HTTPProvider(RPC)).eth.contract(
+        address=Web3.to_checksum_address(record["contracts"]["price_book"]), abi=abi("PriceBook")
+    )
+    return int(book.functions.genesis().call()), int(book.functions.periodLength().call())
+
+
+def usage_walkthrough(record: dict[str, dict[str, str]]) -> None:
     operator, payer, stranger = dev_address(4), dev_address(2), dev_address(3)
     console.print(Rule("usage billing: prepaid balances and signed usage reports"))
     say(
@@ -276,10 +283,7 @@ def usage_walkthrough(record: dict[str, dict[str, str]]) -> None:
     run("synor account deposit 15 --account dev:2")
     run(f"synor account allow {operator} --ceiling 100 --account dev:2")
 
-    book = Web3(Web3.HTTPProvider(RPC)).eth.contract(
-        address=Web3.to_checksum_address(contracts["price_book"]), abi=abi("PriceBook")
-    )
-    genesis, length = int(book.functions.genesis().call()), int(book.functions.periodLength().call())
+    genesis, length = billing_periods(record)
     rpc("evm_increaseTime", [genesis + length + 3600 - chain_time()])
     rpc("evm_mine", [])
     say(
@@ -341,11 +345,6 @@ def usage_walkthrough(record: dict[str, dict[str, str]]) -> None:
 def metering_walkthrough(record: dict[str, dict[str, str]]) -> None:
     import time
 
-    from web3 import Web3
-
-    from synor.artifacts import abi
-
-    contracts = record["contracts"]
     operator, first, second = dev_address(4), dev_address(1), dev_address(2)
     console.print(Rule("metering: from what services observe to settled charges"))
     say(
@@ -356,12 +355,10 @@ def metering_walkthrough(record: dict[str, dict[str, str]]) -> None:
     run("synor account deposit 50 --account dev:1")
     run(f"synor account allow {operator} --account dev:1")
     run("synor account deposit 20 --account dev:2")
-    book = Web3(Web3.HTTPProvider(RPC)).eth.contract(
-        address=Web3.to_checksum_address(contracts["price_book"]), abi=abi("PriceBook")
-    )
+
     # This local chain has travelled weeks ahead of the wall clock; the meters keep wall-clock time, so
     # their period 0 starts as far before now as the chain's does (on a real chain the two agree).
-    genesis = int(time.time()) - (chain_time() - int(book.functions.genesis().call()))
+    genesis = int(time.time()) - (chain_time() - billing_periods(record)[0])
     load, store = DEMO / "load.ndjson", DEMO / "usage.db"
     store.unlink(missing_ok=True)
     argv = [str(BIN / "synor"), "usage", "simulate", "--subject", first, "--subject", second,

@@ -173,18 +173,18 @@ def _integer(item: dict[str, Any], field: str, where: str, limit: int) -> int:
 
 
 def _bytes32(value: Any, where: str) -> bytes:
-    if type(value) is not str or not value.startswith("0x") or len(value) != 66:
-        raise InputError(f"{where}: expected 0x and 64 hex digits (32 bytes), not {value!r}")
-    try:
-        return bytes.fromhex(value[2:])
-    except ValueError:
-        raise InputError(f"{where}: expected 0x and 64 hex digits (32 bytes), not {value!r}") from None
+    return _fixed_hex(value, 32, f"{where}: expected 0x and 64 hex digits (32 bytes), not {value!r}")
 
 
 def _signature(value: Any, where: str) -> bytes:
-    if type(value) is not str or not value.startswith("0x") or len(value) != 132:
-        raise InputError(f"{where}: expected a 65-byte signature (0x and 130 hex digits)")
+    return _fixed_hex(value, 65, f"{where}: expected a 65-byte signature (0x and 130 hex digits)")
+
+
+def _fixed_hex(value: Any, size: int, refusal: str) -> bytes:
+    """``size`` bytes from 0x-prefixed hex, else InputError(``refusal``)."""
+    if type(value) is not str or not value.startswith("0x") or len(value) != 2 + 2 * size:
+        raise InputError(refusal)
     try:
         return bytes.fromhex(value[2:])
     except ValueError:
-        raise InputError(f"{where}: expected a 65-byte signature (0x and 130 hex digits)") from None
+        raise InputError(refusal) from None
